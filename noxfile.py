@@ -1,0 +1,37 @@
+"""Tasks for papier. `nox` alone builds every paper; `nox -s tests` runs the test suite."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["build"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = False
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build every paper into build/<slug>/ (DOCX, PDF, HTML); pass SLUGs or flags after --."""
+    session.install("-e", ".")
+    session.run("papier", "build", *session.posargs)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (builds the example papers and reads the outputs back)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: style and common bugs."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", "tooling", "tests", "noxfile.py")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy over the package."""
+    session.install("-e", ".[typecheck]")
+    session.run("mypy")
