@@ -1,0 +1,3 @@
+from papier.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,311 @@
+"""Assemble a paper into one pandoc document plus a source map.
+
+Each chapter is read by pandoc's ``commonmark_x+sourcepos`` reader; the inline
+wrapper spans it adds are removed again, every block keeps its ``file:line``,
+and the checks that need the parsed text (images, links, citations, ids) run
+here, so ``papier check`` and ``papier build`` see the same problems.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from papier import ast, cites, i18n, pandoc
+from papier.errors import PapierError, Problem, ToolError
+from papier.paper import Paper
+
+_POS_START = re.compile(r"(?:^|;)(\d+):\d+")
+CAPTION_RE = re.compile(r"^(Tabelle|Table):\s*", re.I)
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a block starts: file relative to the paper folder, 1-based line."""
+
+    file: str
+    line: int
+
+
+@dataclass
+class Chapter:
+    path: Path
+    blocks: list[ast.Node]
+    refs: list[SourceRef]
+    problems: list[Problem] = field(default_factory=list)
+    ids: list[tuple[str, int, bool]] = field(default_factory=list)  # id, line, explicit
+    links: list[tuple[str, int]] = field(default_factory=list)
+    cites: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class Assembled:
+    paper: Paper
+    doc: dict[str, Any]
+    refs: list[SourceRef]  # one per top-level block of doc["blocks"]
+    problems: list[Problem]
+
+
+def _pos_line(kvs: list[list[str]]) -> int | None:
+    for key, value in kvs:
+        if key == "data-pos":
+            starts = [int(m) for m in _POS_START.findall(value.rsplit("@", 1)[-1])]
+            return min(starts) if starts else None
+    return None
+
+
+class _ChapterReader:
+    def __init__(self, paper: Paper, path: Path, text: str) -> None:
+        self.paper = paper
+        self.path = path
+        self.shown = paper.rel(path)
+        self.lines = text.splitlines()
+        self.chapter = Chapter(path, [], [])
+
+    def problem(self, line: int, message: str) -> None:
+        self.chapter.problems.append(Problem(self.shown, line, message))
+
+    def read(self) -> Chapter:
+        text = "\n".join(self.lines) + "\n"
+        doc = pandoc.read_markdown(cites.mark_citations(text), self.shown)
+        rel = str(self.path.relative_to(self.paper.folder))
+        for block in doc["blocks"]:
+            line = 1
+            block_attr = ast.get_attr(block)
+            if block_attr is not None:
+                line = _pos_line(block_attr[2]) or 1
+            for new in self.walk([block], line):
+                self.chapter.blocks.append(new)
+                self.chapter.refs.append(SourceRef(rel, line))
+        return self.chapter
+
+    def walk(self, value: Any, line: int) -> Any:
+        if isinstance(value, list):
+            out: list[Any] = []
+            for item in value:
+                if isinstance(item, dict) and item.get("t") in ("Span", "Div"):
+                    item_attr = item["c"][0]
+                    if any(k == "wrapper" for k, _ in item_attr[2]):
+                        out.extend(self.walk(item["c"][1], _pos_line(item_attr[2]) or line))
+                        continue
+                new = self.walk(item, line)
+                if isinstance(item, dict) and isinstance(new, list):
+                    out.extend(new)  # an element replaced by several
+                else:
+                    out.append(new)
+            return _merge_str(out)
+        if isinstance(value, dict) and "t" in value:
+            return self.visit(value, line)
+        return value
+
+    def visit(self, node: ast.Node, line: int) -> ast.Node | list[ast.Node]:
+        node_attr = ast.get_attr(node)
+        if node_attr is not None:
+            line = _pos_line(node_attr[2]) or line
+            node_attr[2] = [kv for kv in node_attr[2] if kv[0] != "data-pos"]
+        if "c" in node:
+            node["c"] = self.walk(node["c"], line)
+        kind = node["t"]
+        if node_attr is not None and node_attr[0]:
+            explicit = kind != "Header" or "{#" in self._source(line)
+            self.chapter.ids.append((node_attr[0], line, explicit))
+        if kind == "Image":
+            self.image(node, line)
+        elif kind == "Link":
+            target = node["c"][2][0]
+            if target.startswith("#"):
+                self.chapter.links.append((target[1:], line))
+        elif kind == "Span" and cites.CITE_CLASS in node["c"][0][1]:
+            cite, keys = cites.to_cite(node)
+            self.chapter.cites.extend((key, line) for key in keys)
+            return cite
+        elif kind == "Quoted":
+            return _quoted(node, self.paper.lang)
+        if node_attr is not None:
+            src = ast.kv(node_attr).get("src")
+            if src and not (self.paper.folder / src).is_file():
+                self.problem(line, f"file '{src}' does not exist (relative to the paper folder); "
+                             "add it to data/ or fix the path")
+        return node
+
+    def _source(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def image(self, node: ast.Node, line: int) -> None:
+        img_attr, alt_inlines, (src, _title) = node["c"]
+        alt = ast.kv(img_attr).get("alt") or ast.stringify(alt_inlines).strip()
+        if not alt:
+            self.problem(line, f"image '{src}' has no alt text; describe it: ![Was das Bild zeigt]({src})")
+        if re.match(r"^[a-z]+://", src):
+            self.problem(line, f"image '{src}' is remote; papier builds offline: save it in figures/")
+            return
+        found = resolve_resource(self.paper, self.path, src)
+        if found is None:
+            self.problem(line, f"image '{src}' not found; put it in figures/ and write "
+                         f"![…](figures/{Path(src).name})")
+        else:
+            node["c"][2][0] = str(found)
+
+
+def resolve_resource(paper: Paper, chapter: Path, src: str) -> Path | None:
+    """Image paths may be relative to the chapter file or to the paper folder."""
+    for base in (chapter.parent, paper.folder):
+        candidate = (base / src).resolve()
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _merge_str(items: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in items:
+        if (isinstance(item, dict) and item.get("t") == "Str" and out
+                and isinstance(out[-1], dict) and out[-1].get("t") == "Str"):
+            out[-1] = {"t": "Str", "c": out[-1]["c"] + item["c"]}
+        else:
+            out.append(item)
+    return out
+
+
+def _quoted(node: ast.Node, lang: str) -> list[ast.Node]:
+    """„…“ and ‚…‘ (German) or “…” and ‘…’ (English) in every output format."""
+    dq_open, dq_close, sq_open, sq_close = i18n.quotes(lang)
+    double = node["c"][0]["t"] == "DoubleQuote"
+    opening, closing = (dq_open, dq_close) if double else (sq_open, sq_close)
+    return _merge_str([{"t": "Str", "c": opening}, *node["c"][1], {"t": "Str", "c": closing}])
+
+
+def _table_captions(blocks: list[ast.Node], refs: list[SourceRef] | None = None) -> None:
+    """A paragraph 'Tabelle: …' right before or after a table becomes its caption."""
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if block["t"] == "Div":
+            _table_captions(block["c"][1])
+        if block["t"] == "Table" and not block["c"][1][1]:
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(blocks) and blocks[j]["t"] == "Para":
+                    inlines = blocks[j]["c"]
+                    if inlines and inlines[0].get("t") == "Str" and CAPTION_RE.match(inlines[0]["c"]):
+                        first = CAPTION_RE.sub("", inlines[0]["c"])
+                        rest = ([{"t": "Str", "c": first}] if first else []) + inlines[1:]
+                        while rest and rest[0].get("t") == "Space":
+                            rest = rest[1:]
+                        block["c"][1] = [None, [ast.plain(rest)]]
+                        del blocks[j]
+                        if refs is not None:
+                            del refs[j]
+                        if j < i:
+                            i -= 1
+                        break
+        i += 1
+
+
+def bibliography_keys(path: Path) -> set[str]:
+    """Every entry id in a .bib/.yaml/.json bibliography, read through pandoc."""
+    fmt = {".bib": "biblatex", ".json": "csljson", ".yaml": "markdown", ".yml": "markdown"}
+    reader = fmt.get(path.suffix.lower())
+    if reader is None:
+        raise PapierError(f"{path}: unknown bibliography format; use .bib, .json or .yaml")
+    if reader == "markdown":
+        data = path.read_text(encoding="utf-8")
+        text = data if data.startswith("---") else f"---\n{data}\n...\n"
+        out = pandoc.run(["-f", "markdown", "-t", "csljson", "--citeproc"], text.encode(), path)
+    else:
+        out = pandoc.run(["-f", reader, "-t", "csljson", str(path)], None, path)
+    return {entry["id"] for entry in json.loads(out)}
+
+
+def read_chapters(paper: Paper) -> list[Chapter]:
+    def one(path: Path) -> Chapter:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            chapter = Chapter(path, [], [])
+            chapter.problems.append(Problem(paper.rel(path), 1,
+                                            f"not UTF-8 ({exc.reason}); save the file as UTF-8"))
+            return chapter
+        return _ChapterReader(paper, path, text).read()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(one, paper.chapters))
+
+
+def _cross_checks(paper: Paper, chapters: list[Chapter], bib_keys: set[str] | None) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[str, tuple[str, int, bool]] = {}
+    for chapter in chapters:
+        shown = paper.rel(chapter.path)
+        for ident, line, explicit in chapter.ids:
+            if ident in seen:
+                first_file, first_line, first_explicit = seen[ident]
+                if explicit or first_explicit:
+                    problems.append(Problem(
+                        shown, line, f"id '#{ident}' is used twice (first at {first_file}:"
+                        f"{first_line}); give one of them another {{#id}}"))
+            else:
+                seen[ident] = (shown, line, explicit)
+    for chapter in chapters:
+        shown = paper.rel(chapter.path)
+        for target, line in chapter.links:
+            if target not in seen:
+                problems.append(Problem(
+                    shown, line, f"link to '#{target}' goes nowhere; no heading or element has "
+                    f"that id (write {{#{target}}} after the heading, or fix the link)"))
+        for key, line in chapter.cites:
+            if bib_keys is None:
+                problems.append(Problem(
+                    shown, line, f"citation '@{key}' but the paper has no bibliography; add "
+                    "'bibliography: literatur.bib' to paper.yaml, or write \\@ for a literal @"))
+            elif key not in bib_keys:
+                problems.append(Problem(
+                    shown, line, f"citation key '@{key}' is not in "
+                    f"{paper.rel(paper.bibliography) if paper.bibliography else 'the bibliography'};"
+                    " add the entry or fix the key (write \\@ for a literal @)"))
+    return problems
+
+
+def assemble(paper: Paper, citeproc: bool = True) -> Assembled:
+    """Read and check every chapter; return one document (quotes, captions, citations done)."""
+    chapters = read_chapters(paper)
+    problems = [p for c in chapters for p in c.problems]
+    bib_keys: set[str] | None = None
+    if paper.bibliography is not None:
+        try:
+            bib_keys = bibliography_keys(paper.bibliography)
+        except ToolError as exc:
+            problems.append(Problem(paper.rel(paper.bibliography), 1,
+                                    f"cannot read the bibliography: {exc}"))
+            bib_keys = set()
+    problems += _cross_checks(paper, chapters, bib_keys)
+    blocks = [b for c in chapters for b in c.blocks]
+    refs = [r for c in chapters for r in c.refs]
+    _table_captions(blocks, refs)
+    doc: dict[str, Any] = {
+        "pandoc-api-version": [1, 23, 1, 1],
+        "meta": {},
+        "blocks": blocks,
+    }
+    if citeproc and paper.bibliography is not None and not problems:
+        doc = _citeproc(paper, doc, refs)
+    return Assembled(paper, doc, refs, sorted(problems))
+
+
+def _citeproc(paper: Paper, doc: dict[str, Any], refs: list[SourceRef]) -> dict[str, Any]:
+    assert paper.bibliography is not None
+    doc["meta"]["lang"] = ast.meta_string(paper.lang)
+    doc["meta"]["reference-section-title"] = ast.meta_string(i18n.label(paper.lang, "references"))
+    doc["meta"]["link-citations"] = ast.meta_bool(True)
+    out = pandoc.filter_json(doc, ["--citeproc", f"--bibliography={paper.bibliography}"],
+                             paper.rel(paper.yaml_path))
+    added = len(out["blocks"]) - len(refs)
+    if added > 0:  # the bibliography section at the end
+        last = refs[-1] if refs else SourceRef(str(paper.bibliography.name), 1)
+        refs.extend([last] * added)
+    for key in ("lang", "reference-section-title", "link-citations"):
+        out["meta"].pop(key, None)
+    return out

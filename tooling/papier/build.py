@@ -1,0 +1,184 @@
+"""Build papers into DOCX, PDF and HTML: in parallel, and only what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from papier import __version__, fsutil, pandoc
+from papier.assemble import assemble
+from papier.brand import Brand, load_brand
+from papier.errors import PaperInvalid, PapierError
+from papier.paper import Paper, load_paper
+from papier.raster import svg_to_png
+from papier.stamp import Stamp, make_stamp, source_state
+from papier.workspace import Workspace
+from papier.writers import FORMATS, Context, make_context
+
+
+@dataclass(frozen=True)
+class Result:
+    slug: str
+    fmt: str
+    path: Path | None
+    seconds: float
+    skipped: bool = False
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+    def line(self) -> str:
+        if self.error:
+            return f"{self.slug}  {self.fmt:<4}  FAILED\n{self.error}"
+        state = "up to date" if self.skipped else "built"
+        return f"{self.slug}  {self.fmt:<4}  {state:<10}  {self.path}  ({self.seconds:.2f} s)"
+
+
+def output_path(out_dir: Path, paper: Paper, fmt: str) -> Path:
+    return out_dir / paper.slug / f"{paper.slug}-v{paper.version}.{fmt}"
+
+
+@cache
+def tool_fingerprint() -> str:
+    """papier's own code, pandoc's and Typst's versions: a change to any rebuilds."""
+    import typst
+
+    digest = hashlib.sha256(f"{__version__} {pandoc.version()}".encode())
+    digest.update(getattr(typst, "__version__", "").encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _tree_digest(digest: hashlib._Hash, folder: Path, skip: tuple[str, ...] = ()) -> None:
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts) \
+                and not (rel.parts and rel.parts[0] in skip):
+            digest.update(str(rel).encode())
+            digest.update(path.read_bytes())
+
+
+def input_key(paper: Paper, stamp: Stamp, fmt: str, final: bool) -> str:
+    digest = hashlib.sha256(tool_fingerprint().encode())
+    digest.update(repr((fmt, final, stamp)).encode())
+    _tree_digest(digest, paper.folder, skip=("rounds",))
+    _tree_digest(digest, paper.workspace.templates_dir)
+    return digest.hexdigest()
+
+
+def logo_png(brand: Brand, ws: Workspace) -> Path | None:
+    """DOCX wants a bitmap logo."""
+    if brand.logo is None or brand.logo.suffix.lower() != ".svg":
+        return brand.logo
+    return svg_to_png(ws, brand.logo, brand.font_dirs, width_cm=3.0)
+
+
+def _write(ctx: Context, fmt: str, out: Path, ws: Workspace, brand: Brand) -> None:
+    from papier.writers.docx import write_docx
+    from papier.writers.html import write_html
+    from papier.writers.pdf import write_pdf
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "docx":
+        write_docx(ctx, out, logo_png(brand, ws))
+    elif fmt == "pdf":
+        write_pdf(ctx, out)
+    else:
+        write_html(ctx, out)
+
+
+def build_paper(ws: Workspace, brand: Brand, slug: str, formats: Iterable[str], final: bool,
+                out_dir: Path, report: Callable[[Result], None]) -> list[Result]:
+    """Build one paper into *formats*; never raises for the paper's own problems."""
+    started = time.perf_counter()
+    formats = list(formats)
+    try:
+        paper = load_paper(ws, slug)
+        stamp = make_stamp(paper, source_state(paper), final)
+    except PapierError as exc:
+        results = [Result(slug, fmt, None, time.perf_counter() - started, error=str(exc))
+                   for fmt in formats]
+        for r in results:
+            report(r)
+        return results
+    keys = {fmt: input_key(paper, stamp, fmt, final) for fmt in formats}
+    key_dir = ws.cache_dir / slug
+    todo = []
+    results = []
+    for fmt in formats:
+        out = output_path(out_dir, paper, fmt)
+        key_file = key_dir / f"{fmt}{'-final' if final else ''}.key"
+        if out.exists() and key_file.exists() and key_file.read_text() == f"{keys[fmt]} {out}":
+            result = Result(slug, fmt, out, time.perf_counter() - started, skipped=True)
+            report(result)
+            results.append(result)
+        else:
+            todo.append((fmt, out, key_file))
+    if not todo:
+        return results
+    try:
+        assembled = assemble(paper)
+        if assembled.problems:
+            raise PaperInvalid(assembled.problems)
+        ctx = make_context(assembled, brand, stamp, final, key_dir)
+    except PapierError as exc:
+        for fmt, _out, _key in todo:
+            result = Result(slug, fmt, None, time.perf_counter() - started, error=str(exc))
+            report(result)
+            results.append(result)
+        return results
+    key_dir.mkdir(parents=True, exist_ok=True)
+
+    def one(job: tuple[str, Path, Path]) -> Result:
+        fmt, out, key_file = job
+        begin = time.perf_counter()
+        try:
+            _write(ctx, fmt, out, ws, brand)
+        except PapierError as exc:
+            return Result(slug, fmt, None, time.perf_counter() - begin, error=str(exc))
+        fsutil.write_text(key_file, f"{keys[fmt]} {out}")
+        return Result(slug, fmt, out, time.perf_counter() - begin)
+
+    with ThreadPoolExecutor(max_workers=len(todo)) as pool:
+        for result in pool.map(one, todo):
+            report(result)
+            results.append(result)
+    return results
+
+
+def build(ws: Workspace, slugs: list[str] | None = None, formats: Iterable[str] = FORMATS,
+          final: bool = False, out_dir: Path | None = None,
+          report: Callable[[Result], None] | None = None) -> list[Result]:
+    """Build *slugs* (default: every paper); one Result per paper and format."""
+    formats = list(formats)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise PapierError(f"unknown format {', '.join(unknown)}; use {','.join(FORMATS)}")
+    names = slugs or ws.slugs()
+    for slug in names:
+        ws.paper_dir(slug)  # unknown slug: one clear error before any work
+    brand = load_brand(ws)
+    target = (out_dir or ws.build_dir).resolve()
+    lock = threading.Lock()
+
+    def locked_report(result: Result) -> None:
+        if report is not None:
+            with lock:
+                report(result)
+
+    workers = max(1, min(len(names), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        batches = pool.map(
+            lambda slug: build_paper(ws, brand, slug, formats, final, target, locked_report),
+            names)
+        return [r for batch in batches for r in batch]

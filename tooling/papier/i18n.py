@@ -1,0 +1,93 @@
+"""Labels and dates in the documents' languages (German first, English second)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+_MONTHS_DE = [
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+]
+
+LABELS: dict[str, dict[str, str]] = {
+    "de": {
+        "entwurf": "Entwurf",
+        "kommentierung": "Entwurf zur Kommentierung",
+        "final": "Endfassung",
+        "veroeffentlicht": "Veröffentlicht",
+        "positionspapier": "Positionspapier",
+        "diskussionspapier": "Diskussionspapier",
+        "potenzialanalyse": "Potenzialanalyse",
+        "key_messages": "Kernbotschaften",
+        "key_demands": "Kernforderungen",
+        "toc": "Inhalt",
+        "references": "Literatur",
+        "figure": "Abbildung",
+        "table": "Tabelle",
+        "page": "Seite",
+        "of": "von",
+        "version": "Version",
+        "changed": "geändert",
+        "series": "Nr.",
+        "imprint": "Impressum",
+        "publisher": "Herausgeber",
+        "contact": "Kontakt",
+        "license": "Lizenz",
+        "date": "Stand",
+        "authors": "Autorinnen und Autoren",
+        "partners": "In Zusammenarbeit mit",
+        "no_git": "ohne Git",
+    },
+    "en": {
+        "entwurf": "Draft",
+        "kommentierung": "Draft for comment",
+        "final": "Final",
+        "veroeffentlicht": "Published",
+        "positionspapier": "Position paper",
+        "diskussionspapier": "Discussion paper",
+        "potenzialanalyse": "Potential analysis",
+        "key_messages": "Key messages",
+        "key_demands": "Key demands",
+        "toc": "Contents",
+        "references": "References",
+        "figure": "Figure",
+        "table": "Table",
+        "page": "Page",
+        "of": "of",
+        "version": "Version",
+        "changed": "modified",
+        "series": "No.",
+        "imprint": "Imprint",
+        "publisher": "Publisher",
+        "contact": "Contact",
+        "license": "License",
+        "date": "Date",
+        "authors": "Authors",
+        "partners": "In cooperation with",
+        "no_git": "no git",
+    },
+}
+
+
+def lang_key(lang: str) -> str:
+    """``de-DE`` -> ``de``; unknown languages fall back to German labels."""
+    key = lang.split("-")[0].lower()
+    return key if key in LABELS else "de"
+
+
+def label(lang: str, key: str) -> str:
+    return LABELS[lang_key(lang)][key]
+
+
+def format_date(day: dt.date, lang: str) -> str:
+    """21. November 2026 (de) or 21 November 2026 (en)."""
+    if lang_key(lang) == "de":
+        return f"{day.day}. {_MONTHS_DE[day.month - 1]} {day.year}"
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def quotes(lang: str) -> tuple[str, str, str, str]:
+    """Double open/close and single open/close quotation marks."""
+    if lang_key(lang) == "de":
+        return "„", "“", "‚", "‘"
+    return "“", "”", "‘", "’"

@@ -1,0 +1,55 @@
+"""Run pandoc (the binary shipped by pypandoc-binary; never a system pandoc)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from papier.errors import ToolError
+
+READER = "commonmark_x+sourcepos+implicit_figures"
+
+
+@cache
+def executable() -> str:
+    import pypandoc  # imported late: it is slow to import and not always needed
+
+    path: str = pypandoc.get_pandoc_path()
+    return path
+
+
+@cache
+def version() -> str:
+    out = subprocess.run([executable(), "--version"], capture_output=True, text=True, check=True)
+    return out.stdout.split("\n", 1)[0].split()[-1]
+
+
+def run(args: list[str], data: bytes | None = None, where: Path | str | None = None) -> bytes:
+    """Run pandoc with *args*, feeding *data* on stdin; stderr becomes the error message."""
+    proc = subprocess.run(
+        [executable(), *args], input=data, capture_output=True, check=False
+    )
+    if proc.returncode != 0:
+        raise ToolError("pandoc", proc.stderr.decode("utf-8", "replace"), where)
+    return proc.stdout
+
+
+def read_markdown(text: str, where: Path | str) -> dict[str, Any]:
+    """Markdown -> pandoc JSON AST with data-pos on every block and inline."""
+    out = run(["-f", READER, "-t", "json"], text.encode("utf-8"), where)
+    doc: dict[str, Any] = json.loads(out)
+    return doc
+
+
+def write(doc: dict[str, Any], fmt: str, args: list[str], where: Path | str | None = None) -> bytes:
+    """pandoc JSON AST -> *fmt* (output on stdout unless args contain -o)."""
+    return run(["-f", "json", "-t", fmt, *args], json.dumps(doc).encode("utf-8"), where)
+
+
+def filter_json(doc: dict[str, Any], args: list[str], where: Path | str | None = None) -> dict[str, Any]:
+    """Run pandoc JSON -> JSON with *args* (for --citeproc)."""
+    out: dict[str, Any] = json.loads(write(doc, "json", args, where))
+    return out

@@ -1,0 +1,45 @@
+"""papier new: a paper folder from the skeletons in templates/kinds/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from papier import yamlio
+from papier.errors import WorkspaceError
+from papier.workspace import SLUG_RE, Workspace
+
+KINDS = ("positionspapier", "diskussionspapier", "potenzialanalyse")
+
+
+def new_paper(ws: Workspace, slug: str, kind: str, title: str | None = None,
+              today: dt.date | None = None) -> Path:
+    if not SLUG_RE.match(slug):
+        raise WorkspaceError(
+            f"'{slug}' is not a valid slug; use lower-case letters, digits and hyphens, "
+            "like familienzentren-positionspapier")
+    if kind not in KINDS:
+        raise WorkspaceError(f"unknown kind '{kind}'; use one of: {', '.join(KINDS)}")
+    skeleton = ws.templates_dir / "kinds" / kind
+    if not (skeleton / "paper.yaml").is_file():
+        raise WorkspaceError(f"{skeleton}: no skeleton for '{kind}'; add templates/kinds/{kind}/")
+    target = ws.papers_dir / slug
+    if target.exists():
+        raise WorkspaceError(f"{target}: already exists; choose another slug or remove the folder")
+    tmp = ws.papers_dir / f".{slug}.new"
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(skeleton, tmp)
+    data, problems = yamlio.load(tmp / "paper.yaml")
+    if problems:
+        shutil.rmtree(tmp)
+        raise WorkspaceError(str(problems[0]))
+    data["kind"] = kind
+    if title:
+        data["title"] = title
+    data["date"] = today or dt.date.today()
+    data["status"] = "entwurf"
+    data["version"] = "0.1.0"
+    yamlio.dump(tmp / "paper.yaml", data)
+    tmp.rename(target)
+    return target

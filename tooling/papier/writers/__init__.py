@@ -1,0 +1,95 @@
+"""Writers: one pandoc document in, one output file out (docx, pdf, html)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from papier import ast, i18n, pandoc
+from papier.assemble import Assembled
+from papier.brand import Brand
+from papier.paper import Paper
+from papier.stamp import Stamp
+
+FORMATS = ("docx", "pdf", "html")
+
+
+@dataclass
+class Context:
+    """Everything a writer needs; rich texts are already parsed Markdown inlines."""
+
+    assembled: Assembled
+    brand: Brand
+    stamp: Stamp
+    final: bool
+    work_dir: Path  # for intermediate files, inside the workspace (Typst's root)
+    title: list[ast.Node]
+    subtitle: list[ast.Node]
+    key_messages: list[list[ast.Node]]
+
+    @property
+    def paper(self) -> Paper:
+        return self.assembled.paper
+
+    def doc(self) -> dict[str, Any]:
+        """A private copy of the assembled document for one writer to change."""
+        return copy.deepcopy(self.assembled.doc)
+
+    def label(self, key: str) -> str:
+        return i18n.label(self.paper.lang, key)
+
+    @property
+    def date_text(self) -> str:
+        return i18n.format_date(self.paper.date, self.paper.lang)
+
+    def author_line(self, author_index: int) -> str:
+        author = self.paper.authors[author_index]
+        return f"{author.name} ({author.organisation})" if author.organisation else author.name
+
+
+def inline_markdown(texts: list[str], lang: str) -> list[list[ast.Node]]:
+    """Parse short Markdown texts (title, key messages) into inlines with one pandoc call."""
+    if not texts:
+        return []
+    joined = "\n\n".join(" ".join(t.split()) for t in texts)
+    doc = json.loads(pandoc.run(["-f", "commonmark_x", "-t", "json"], joined.encode("utf-8")))
+    from papier.assemble import _quoted  # one quote rule for every text
+
+    def quotes(node: ast.Node) -> list[ast.Node] | None:
+        return _quoted(node, lang) if node["t"] == "Quoted" else None
+
+    blocks = ast.walk(doc["blocks"], quotes)
+    return [b["c"] for b in blocks if b["t"] in ("Para", "Plain")]
+
+
+def make_context(assembled: Assembled, brand: Brand, stamp: Stamp, final: bool,
+                 work_dir: Path) -> Context:
+    paper = assembled.paper
+    texts = [paper.title, paper.subtitle or "-", *paper.key_messages]
+    parsed = inline_markdown(texts, paper.lang)
+    return Context(
+        assembled=assembled, brand=brand, stamp=stamp, final=final, work_dir=work_dir,
+        title=parsed[0], subtitle=parsed[1] if paper.subtitle else [],
+        key_messages=parsed[2:],
+    )
+
+
+def number_captions(blocks: list[ast.Node], lang: str) -> None:
+    """'Abbildung 1: …' and 'Tabelle 1: …' for writers that do not number captions."""
+    counters = {"Figure": 0, "Table": 0}
+    names = {"Figure": i18n.label(lang, "figure"), "Table": i18n.label(lang, "table")}
+    for node in ast.iter_nodes(blocks):
+        kind = node["t"]
+        if kind not in counters:
+            continue
+        caption_blocks = node["c"][1][1]
+        if not caption_blocks:
+            continue
+        counters[kind] += 1
+        first = caption_blocks[0]
+        if first["t"] in ("Plain", "Para"):
+            first["c"] = [{"t": "Str", "c": f"{names[kind]}"}, {"t": "Space"},
+                          {"t": "Str", "c": f"{counters[kind]}:"}, {"t": "Space"}, *first["c"]]

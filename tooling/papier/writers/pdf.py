@@ -1,0 +1,127 @@
+"""PDF: pandoc -> Typst with templates/typst, compiled by the `typst` package to PDF/UA-1 + PDF/A-2b."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from papier import ast, fsutil, i18n, pandoc
+from papier.errors import ToolError
+from papier.writers import Context
+
+PDF_STANDARDS = ["a-2b", "ua-1"]
+
+
+def typst_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def root_path(ctx: Context, path: Path) -> str:
+    """Typst resolves absolute paths against the root: the workspace."""
+    rel = path.resolve().relative_to(ctx.paper.workspace.root.resolve())
+    return "/" + rel.as_posix()
+
+
+def _images(ctx: Context, blocks: list[ast.Node]) -> list[ast.Node]:
+    """pandoc's Typst writer drops alt text; PDF/UA needs it, so images are written here."""
+
+    def image(node: ast.Node) -> ast.Node | list[ast.Node] | None:
+        if node["t"] == "Cite":  # already rendered by citeproc; Typst would look for labels
+            rendered: list[ast.Node] = node["c"][1]
+            return rendered
+        if node["t"] != "Image":
+            return None
+        img_attr, alt_inlines, (src, _title) = node["c"]
+        kvs = ast.kv(img_attr)
+        alt = kvs.get("alt") or ast.stringify(alt_inlines).strip()
+        args = [typst_string(root_path(ctx, Path(src))), f"alt: {typst_string(alt)}"]
+        width = kvs.get("width")
+        if width:
+            args.append(f"width: {width if width.endswith(('%', 'cm', 'mm', 'pt', 'in')) else width + 'pt'}")
+        else:
+            args.append("width: 100%")
+        return ast.raw_inline("typst", f"#box(image({', '.join(args)}))")
+
+    result: list[ast.Node] = ast.walk(blocks, image)
+    return result
+
+
+def meta_json(ctx: Context) -> dict[str, Any]:
+    paper, brand = ctx.paper, ctx.brand
+    lang = paper.lang
+    contact = paper.contact or None
+    if contact is not None:
+        contact = {"name": contact.get("name", ""), "email": contact.get("email", ""),
+                   "organisation": contact.get("organisation", "")}
+    title = ast.stringify(ctx.title)
+    return {
+        "title": title,
+        "short_title": title if len(title) <= 70 else title[:67] + "…",
+        "lang": i18n.lang_key(lang),
+        "region": lang.split("-")[1] if "-" in lang else None,
+        "authors": [{"name": a.name, "organisation": a.organisation} for a in paper.authors],
+        "keywords": paper.keywords,
+        "kind_label": paper.kind_label,
+        "date": ctx.date_text,
+        "version": paper.version,
+        "status_label": "" if ctx.final else i18n.label(lang, paper.status),
+        "stamp": ctx.stamp.text,
+        "page_label": ctx.stamp.footer,
+        "key_messages_title": paper.messages_title,
+        "toc": paper.wants_toc,
+        "contact": contact,
+        "license": paper.license,
+        "partners": paper.partners or brand.partners,
+        "organisation": brand.organisation,
+        "publisher": brand.publisher,
+        "publisher_address": brand.publisher_address,
+        "website": brand.website,
+        "imprint_text": brand.imprint,
+        "logo": root_path(ctx, brand.logo) if brand.logo else None,
+        "logo_alt": brand.logo_alt,
+        "colours": brand.colours,
+        "font": brand.body_font,
+        "size": brand.font_size,
+        "labels": {k: i18n.label(lang, k) for k in (
+            "imprint", "publisher", "partners", "authors", "contact", "version", "date",
+            "license", "toc")},
+    }
+
+
+def typst_source(ctx: Context) -> str:
+    """The complete Typst document (main.typ) for this paper."""
+    paper = ctx.paper
+    doc = ctx.doc()
+    doc["blocks"] = _images(ctx, doc["blocks"])
+    meta = doc["meta"]
+    meta["title"] = {"t": "MetaInlines", "c": ctx.title}
+    if ctx.subtitle:
+        meta["subtitle"] = {"t": "MetaInlines", "c": ctx.subtitle}
+    meta["key-messages"] = {"t": "MetaList",
+                            "c": [{"t": "MetaInlines", "c": m} for m in ctx.key_messages]}
+    template = paper.workspace.templates_dir / "typst" / "pandoc.typ"
+    out = pandoc.write(doc, "typst", [f"--template={template}"], paper.rel(paper.yaml_path))
+    return out.decode("utf-8")
+
+
+def write_pdf(ctx: Context, out: Path, timestamp: dt.date | None = None) -> None:
+    import typst
+
+    work = ctx.work_dir
+    work.mkdir(parents=True, exist_ok=True)
+    fsutil.write_text(work / "meta.json", json.dumps(meta_json(ctx), ensure_ascii=False))
+    main = work / "main.typ"
+    fsutil.write_text(main, typst_source(ctx))
+    day = timestamp or ctx.paper.date
+    stamp = dt.datetime(day.year, day.month, day.day, 12, 0, tzinfo=dt.UTC)
+    with fsutil.atomic_path(out) as tmp:
+        try:
+            typst.compile(
+                str(main), output=str(tmp), root=str(ctx.paper.workspace.root),
+                font_paths=[str(p) for p in ctx.brand.font_dirs],
+                pdf_standards=PDF_STANDARDS, timestamp=stamp,  # type: ignore[arg-type]
+            )
+        except (RuntimeError, typst.TypstError) as exc:
+            raise ToolError("typst", str(exc), ctx.paper.rel(main)) from exc

@@ -1,0 +1,67 @@
+"""YAML through ruamel in round-trip mode: comments and key order survive edits."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
+
+from papier import fsutil
+from papier.errors import Problem
+
+
+def _yaml() -> YAML:
+    yaml = YAML()  # round-trip
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 100
+    return yaml
+
+
+def load(path: Path, display: str | None = None) -> tuple[Any, list[Problem]]:
+    """Parse *path*; a syntax error becomes a Problem with its line, not an exception."""
+    shown = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(shown, 1, f"not UTF-8 ({exc.reason}); save the file as UTF-8")]
+    try:
+        return _yaml().load(text), []
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        return None, [
+            Problem(shown, line, f"YAML syntax error: {what}; check indentation, colons and quotes")
+        ]
+
+
+def dump_text(data: Any) -> str:
+    buf = StringIO()
+    _yaml().dump(data, buf)
+    return buf.getvalue()
+
+
+def dump(path: Path, data: Any) -> None:
+    fsutil.write_text(path, dump_text(data))
+
+
+def line_of(data: Any, keys: list[Any]) -> int:
+    """1-based line of the deepest key in *keys* that exists in *data* (0 if unknown)."""
+    line = 0
+    node = data
+    for key in keys:
+        lc = getattr(node, "lc", None)
+        try:
+            if lc is not None:
+                pos = lc.key(key) if isinstance(key, str) else lc.item(key)
+                line = pos[0] + 1
+            node = node[key]
+        except (KeyError, IndexError, TypeError, AttributeError):
+            break
+    if not line and getattr(data, "lc", None) is not None:
+        line = data.lc.line + 1
+    return line
