@@ -1,0 +1,180 @@
+"""papier check: one bad input each, reported as path:line: message with exit 1."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import POSITION
+from papier.cli import main
+from papier.workspace import Workspace
+
+PAPER = f"papers/{POSITION}"
+YAML = f"{PAPER}/paper.yaml"
+CH1 = f"{PAPER}/text/01-ausgangslage.md"
+
+
+def run_check(capsys: pytest.CaptureFixture[str], *slugs: str) -> tuple[int, list[str]]:
+    code = main(["check", *slugs])
+    out = capsys.readouterr().out
+    return code, [line for line in out.splitlines() if line]
+
+
+def edit(ws: Workspace, rel: str, old: str, new: str) -> None:
+    path = ws.root / rel
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def line_of(ws: Workspace, rel: str, needle: str) -> int:
+    for number, line in enumerate((ws.root / rel).read_text("utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_clean_papers_pass(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines = run_check(capsys)
+    assert (code, lines) == (0, [])
+
+
+def test_yaml_syntax_error_names_line(workspace: Workspace, capsys) -> None:
+    edit(workspace, YAML, "kind: positionspapier", "kind: [positionspapier")
+    code, lines = run_check(capsys, POSITION)
+    assert code == 1
+    assert len(lines) == 1 and lines[0].startswith(f"{YAML}:")
+    assert "YAML syntax error" in lines[0]
+    reported = int(lines[0].split(":")[1])
+    assert reported >= line_of(workspace, YAML, "kind: [positionspapier")
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("kind: positionspapier", "kind: positionpapier",
+     "kind: 'positionpapier' is not allowed; use one of: positionspapier, diskussionspapier, "
+     "potenzialanalyse"),
+    ("version: 0.1.0", "version: 0.1", "version: 0.1 is a number, not a version"),
+    ("version: 0.1.0", "version: v1", "version: 'v1' is not a semantic version"),
+    ("date: 2026-11-21", "date: 21.11.2026", "date: '21.11.2026' is not a date"),
+    ("status: entwurf", "status: fertig", "status: 'fertig' is not allowed"),
+])
+def test_schema_violation_names_key_line(workspace: Workspace, capsys, old: str, new: str,
+                                         expected: str) -> None:
+    edit(workspace, YAML, old, new)
+    code, lines = run_check(capsys, POSITION)
+    assert code == 1
+    want = f"{YAML}:{line_of(workspace, YAML, new)}: {expected}"
+    assert any(line.startswith(want) for line in lines), lines
+
+
+def test_missing_title(workspace: Workspace, capsys) -> None:
+    edit(workspace, YAML, "title: Familienzentren verlässlich verankern\n", "")
+    code, lines = run_check(capsys, POSITION)
+    assert code == 1
+    assert any(line.startswith(f"{YAML}:") and "'title' is missing" in line for line in lines)
+
+
+def test_unknown_key_is_named(workspace: Workspace, capsys) -> None:
+    edit(workspace, YAML, "license:", "lizenz: x\nlicense:")
+    code, lines = run_check(capsys, POSITION)
+    assert code == 1 and any("'lizenz' was unexpected" in line for line in lines)
+
+
+def test_missing_chapter_file(workspace: Workspace, capsys) -> None:
+    edit(workspace, YAML, "license:",
+         "chapters:\n  - text/01-ausgangslage.md\n  - text/09-fehlt.md\nlicense:")
+    code, lines = run_check(capsys, POSITION)
+    assert code == 1
+    line = line_of(workspace, YAML, "09-fehlt")
+    assert f"{YAML}:{line}: chapter file 'text/09-fehlt.md' does not exist" in lines[0]
+
+
+def test_missing_bibliography_file(workspace: Workspace, capsys) -> None:
+    (workspace.root / PAPER / "literatur.bib").unlink()
+    code, lines = run_check(capsys, POSITION)
+    assert code == 1
+    line = line_of(workspace, YAML, "bibliography:")
+    assert any(x.startswith(f"{YAML}:{line}: bibliography file 'literatur.bib' does not exist")
+               for x in lines)
+
+
+def test_image_without_alt_and_missing_image(workspace: Workspace, write: Callable, capsys) -> None:
+    write(f"{PAPER}/text/05-bilder.md", "# Bilder\n\nText.\n\n![](figures/fehlt.png)\n")
+    code, lines = run_check(capsys, POSITION)
+    assert code == 1
+    path = f"{PAPER}/text/05-bilder.md"
+    assert any(x.startswith(f"{path}:5: image 'figures/fehlt.png' has no alt text") for x in lines)
+    assert any(x.startswith(f"{path}:5: image 'figures/fehlt.png' not found") for x in lines)
+
+
+def test_missing_data_file(workspace: Workspace, write: Callable, capsys) -> None:
+    write(f"{PAPER}/text/05-daten.md", "# Daten\n\n::: {.table src=\"data/fehlt.csv\"}\n:::\n")
+    code, lines = run_check(capsys, POSITION)
+    assert code == 1
+    assert any(x.startswith(f"{PAPER}/text/05-daten.md:3: file 'data/fehlt.csv' does not exist")
+               for x in lines), lines
+
+
+def test_broken_internal_link(workspace: Workspace, capsys) -> None:
+    edit(workspace, CH1, "Stadtteilen.", "Stadtteilen (siehe [unten](#gibt-es-nicht)).")
+    code, lines = run_check(capsys, POSITION)
+    assert code == 1
+    assert lines == [f"{CH1}:{line_of(workspace, CH1, '#gibt-es-nicht')}: link to '#gibt-es-nicht' "
+                     "goes nowhere; no heading or element has that id (write {#gibt-es-nicht} "
+                     "after the heading, or fix the link)"]
+
+
+def test_unknown_citation_key(workspace: Workspace, capsys) -> None:
+    edit(workspace, CH1, "Stadtteilen.", "Stadtteilen [@mueller2024, S. 4]; Kontakt: info@example.org.")
+    code, lines = run_check(capsys, POSITION)
+    assert code == 1
+    assert len(lines) == 1, "an e-mail address is not a citation"
+    assert lines[0].startswith(f"{CH1}:{line_of(workspace, CH1, 'mueller2024')}: citation key "
+                               "'@mueller2024' is not in papers/")
+
+
+def test_literal_at_sign_can_be_escaped(workspace: Workspace, capsys) -> None:
+    edit(workspace, CH1, "Stadtteilen.", "Stadtteilen. Folgen Sie \\@bundesforum.")
+    code, lines = run_check(capsys, POSITION)
+    assert (code, lines) == (0, [])
+
+
+def test_duplicate_heading_ids(workspace: Workspace, write: Callable, capsys) -> None:
+    write(f"{PAPER}/text/05-anhang.md", "# Anhang {#ausgangslage}\n\nText.\n")
+    code, lines = run_check(capsys, POSITION)
+    assert code == 1
+    assert lines == [f"{PAPER}/text/05-anhang.md:1: id '#ausgangslage' is used twice (first at "
+                     f"{CH1}:1); give one of them another {{#id}}"]
+
+
+def test_all_problems_at_once(workspace: Workspace, write: Callable, capsys) -> None:
+    write(f"{PAPER}/text/05-viel.md",
+          "# Viel {#fazit}\n\n![](x.png)\n\n[weg](#weg) und @fehlt\n")
+    code, lines = run_check(capsys)
+    assert code == 1
+    assert len(lines) == 5, lines  # duplicate id, no alt, missing image, link, citation
+
+
+def test_build_refuses_a_paper_with_problems(workspace: Workspace, write: Callable, capsys) -> None:
+    write(f"{PAPER}/text/05-fehler.md", "# Fehler\n\nSiehe @unbekannt.\n")
+    code = main(["build", "--to", "html"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "citation key '@unbekannt'" in out
+    assert "potenzialanalyse-familienzentren  html  built" in out  # the other paper still builds
+    assert not (workspace.build_dir / POSITION / f"{POSITION}-v0.1.0.html").exists()
+
+
+def test_unknown_slug(workspace: Workspace, capsys) -> None:
+    code = main(["check", "gibt-es-nicht"])
+    err = capsys.readouterr().err
+    assert code == 2 and "no paper 'gibt-es-nicht'" in err and "papier new" in err
+
+
+def test_not_in_a_workspace(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PAPIER_ROOT", raising=False)
+    assert main(["list"]) == 2
+    assert "not inside a papier workspace" in capsys.readouterr().err
