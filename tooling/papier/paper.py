@@ -115,7 +115,8 @@ def _hint(error: jsonschema.ValidationError) -> str:
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"'{missing}' is missing; add '{missing}: …' (see templates/{SCHEMA_FILE})"
     if validator == "enum":
-        allowed = ", ".join(str(v) for v in error.validator_value)
+        values = error.validator_value if isinstance(error.validator_value, list) else []
+        allowed = ", ".join(str(v) for v in values)
         return f"{where}: {error.instance!r} is not allowed; use one of: {allowed}"
     if validator == "additionalProperties":
         return f"{error.message}; remove it or check the spelling (see templates/{SCHEMA_FILE})"
