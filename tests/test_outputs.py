@@ -189,3 +189,4 @@ def test_html_is_standalone_and_accessible(built: dict) -> None:
     assert "Abbildung 1:" in page and "Tabelle 1:" in page
     position = Path(built[POSITION]["html"]).read_text("utf-8")
     assert "„Haus, in dem man mit jeder Frage richtig ist“" in position
+    assert 'id="TOC"' in position  # short papers too: the page's navigation

@@ -51,8 +51,6 @@ def write_html(ctx: Context, out: Path) -> None:
     template = paper.workspace.templates_dir / "html" / "papier.html"
     args = [f"--template={template}", "--standalone", "--embed-resources",
             "--number-sections", "--section-divs", "--toc-depth=2",
-            f"--resource-path={paper.folder}"]
-    if paper.wants_toc:
-        args.append("--toc")
+            f"--resource-path={paper.folder}", "--toc"]  # a web page always gets its navigation
     with fsutil.atomic_path(out) as tmp:
         pandoc.write(doc, "html5", [*args, "-o", str(tmp)], paper.rel(paper.yaml_path))
