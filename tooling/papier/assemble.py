@@ -32,6 +32,19 @@ class SourceRef:
 
 
 @dataclass
+class Anchor:
+    """A block of a reviewer draft: its id (a DOCX bookmark) and where it comes from."""
+
+    id: str
+    file: str
+    line: int
+    end_line: int
+    text: str
+    section: str = ""
+    level: int = 0  # heading level for headings, 0 for other blocks
+
+
+@dataclass
 class Chapter:
     path: Path
     blocks: list[ast.Node]
@@ -40,6 +53,7 @@ class Chapter:
     ids: list[tuple[str, int, bool]] = field(default_factory=list)  # id, line, explicit
     links: list[tuple[str, int]] = field(default_factory=list)
     cites: list[tuple[str, int]] = field(default_factory=list)
+    anchors: list[Anchor] = field(default_factory=list)
 
 
 @dataclass
@@ -48,6 +62,47 @@ class Assembled:
     doc: dict[str, Any]
     refs: list[SourceRef]  # one per top-level block of doc["blocks"]
     problems: list[Problem]
+    anchors: list[Anchor] = field(default_factory=list)  # only with assemble(anchors=True)
+
+
+_POS_END = re.compile(r"-(\d+):(\d+)$")
+ANCHORED = ("Header", "Table", "CodeBlock", "Figure", "BlockQuote")
+
+
+def _end_line(kvs: list[list[str]], start: int) -> int:
+    for key, value in kvs:
+        if key == "data-pos":
+            match = _POS_END.search(value.split(";")[0])
+            if match:
+                end, col = int(match.group(1)), int(match.group(2))
+                return max(start, end - 1 if col == 1 else end)
+    return start
+
+
+def _first_line(value: Any) -> int | None:
+    """The first data-pos line anywhere inside *value* (before wrappers are removed)."""
+    if isinstance(value, dict):
+        node_attr = ast.get_attr(value) if "t" in value else None
+        if node_attr is not None:
+            found = _pos_line(node_attr[2])
+            if found:
+                return found
+        return _first_line(value.get("c"))
+    if isinstance(value, list):
+        for item in value:
+            found = _first_line(item)
+            if found:
+                return found
+    return None
+
+
+def _cells(table: ast.Node) -> list[list[Any]]:
+    """Every cell ([attr, align, rowspan, colspan, blocks]) of a pandoc Table."""
+    _attr, _caption, _specs, head, bodies, foot = table["c"]
+    rows = list(head[1]) + list(foot[1])
+    for body in bodies:
+        rows += list(body[2]) + list(body[3])
+    return [cell for row in rows for cell in row[1]]
 
 
 def _pos_line(kvs: list[list[str]]) -> int | None:
@@ -59,12 +114,24 @@ def _pos_line(kvs: list[list[str]]) -> int | None:
 
 
 class _ChapterReader:
-    def __init__(self, paper: Paper, path: Path, text: str) -> None:
+    def __init__(self, paper: Paper, path: Path, text: str, anchors: bool = False,
+                 number: int = 1) -> None:
         self.paper = paper
         self.path = path
         self.shown = paper.rel(path)
         self.lines = text.splitlines()
         self.chapter = Chapter(path, [], [])
+        self.anchors = anchors
+        self.number = number
+        self.rel = str(path.relative_to(paper.folder))
+        self.in_note = 0
+
+    def anchor(self, blocks: list[ast.Node], line: int, end: int, level: int = 0) -> ast.Node:
+        """Wrap *blocks* in a Div whose id becomes a bookmark in the reviewer's DOCX."""
+        ident = f"blk-{self.number:02d}-{len(self.chapter.anchors) + 1:03d}"
+        self.chapter.anchors.append(Anchor(ident, self.rel, line, end, ast.stringify(blocks).strip(),
+                                           level=level))
+        return ast.div(blocks, ident)
 
     def problem(self, line: int, message: str) -> None:
         self.chapter.problems.append(Problem(self.shown, line, message))
@@ -90,8 +157,22 @@ class _ChapterReader:
                 if isinstance(item, dict) and item.get("t") in ("Span", "Div"):
                     item_attr = item["c"][0]
                     if any(k == "wrapper" for k, _ in item_attr[2]):
-                        out.extend(self.walk(item["c"][1], _pos_line(item_attr[2]) or line))
+                        start = _pos_line(item_attr[2]) or line
+                        children = self.walk(item["c"][1], start)
+                        if self.anchors and item["t"] == "Div" and not self.in_note:
+                            out.append(self.anchor(children, start, _end_line(item_attr[2], start)))
+                        else:
+                            out.extend(children)
                         continue
+                if self.anchors and not self.in_note and isinstance(item, dict) \
+                        and item.get("t") in ANCHORED:
+                    item_attr = ast.get_attr(item)
+                    kvs = item_attr[2] if item_attr is not None else []
+                    start = _pos_line(kvs) or _first_line(item) or line
+                    end = _end_line(kvs, start)
+                    level = item["c"][0] if item["t"] == "Header" else 0
+                    out.append(self.anchor([self.walk(item, line)], start, end, level))
+                    continue
                 new = self.walk(item, line)
                 if isinstance(item, dict) and isinstance(new, list):
                     out.extend(new)  # an element replaced by several
@@ -107,9 +188,16 @@ class _ChapterReader:
         if node_attr is not None:
             line = _pos_line(node_attr[2]) or line
             node_attr[2] = [kv for kv in node_attr[2] if kv[0] != "data-pos"]
+        kind = node["t"]
+        cell_lines = [_first_line(cell[4]) or line for cell in _cells(node)] \
+            if kind == "Table" and self.anchors else []
+        self.in_note += kind == "Note"
         if "c" in node:
             node["c"] = self.walk(node["c"], line)
-        kind = node["t"]
+        self.in_note -= kind == "Note"
+        if cell_lines and not self.in_note:
+            for cell, cell_line in zip(_cells(node), cell_lines, strict=True):
+                cell[4] = [self.anchor(cell[4], cell_line, cell_line)]
         if node_attr is not None and node_attr[0]:
             explicit = kind != "Header" or "{#" in self._source(line)
             self.chapter.ids.append((node_attr[0], line, explicit))
@@ -179,29 +267,37 @@ def _quoted(node: ast.Node, lang: str) -> list[ast.Node]:
     return _merge_str([{"t": "Str", "c": opening}, *node["c"][1], {"t": "Str", "c": closing}])
 
 
+def _inner(block: ast.Node) -> ast.Node:
+    """The block itself, or the single block inside an anchor Div."""
+    while block["t"] == "Div" and block["c"][0][0].startswith("blk-") and len(block["c"][1]) == 1:
+        block = block["c"][1][0]
+    return block
+
+
 def _table_captions(blocks: list[ast.Node], refs: list[SourceRef] | None = None) -> None:
     """A paragraph 'Tabelle: …' right before or after a table becomes its caption."""
     i = 0
     while i < len(blocks):
-        block = blocks[i]
+        block = _inner(blocks[i])
         if block["t"] == "Div":
             _table_captions(block["c"][1])
         if block["t"] == "Table" and not block["c"][1][1]:
             for j in (i - 1, i + 1):
-                if 0 <= j < len(blocks) and blocks[j]["t"] == "Para":
-                    inlines = blocks[j]["c"]
-                    if inlines and inlines[0].get("t") == "Str" and CAPTION_RE.match(inlines[0]["c"]):
-                        first = CAPTION_RE.sub("", inlines[0]["c"])
-                        rest = ([{"t": "Str", "c": first}] if first else []) + inlines[1:]
-                        while rest and rest[0].get("t") == "Space":
-                            rest = rest[1:]
-                        block["c"][1] = [None, [ast.plain(rest)]]
-                        del blocks[j]
-                        if refs is not None:
-                            del refs[j]
-                        if j < i:
-                            i -= 1
-                        break
+                if not 0 <= j < len(blocks) or _inner(blocks[j])["t"] != "Para":
+                    continue
+                inlines = _inner(blocks[j])["c"]
+                if inlines and inlines[0].get("t") == "Str" and CAPTION_RE.match(inlines[0]["c"]):
+                    first = CAPTION_RE.sub("", inlines[0]["c"])
+                    rest = ([{"t": "Str", "c": first}] if first else []) + inlines[1:]
+                    while rest and rest[0].get("t") == "Space":
+                        rest = rest[1:]
+                    block["c"][1] = [None, [ast.plain(rest)]]
+                    del blocks[j]
+                    if refs is not None:
+                        del refs[j]
+                    if j < i:
+                        i -= 1
+                    break
         i += 1
 
 
@@ -220,7 +316,9 @@ def bibliography_keys(path: Path) -> set[str]:
     return {entry["id"] for entry in json.loads(out)}
 
 
-def read_chapters(paper: Paper) -> list[Chapter]:
+def read_chapters(paper: Paper, anchors: bool = False) -> list[Chapter]:
+    numbers = {path: i for i, path in enumerate(paper.chapters, 1)}
+
     def one(path: Path) -> Chapter:
         try:
             text = path.read_text(encoding="utf-8")
@@ -229,7 +327,7 @@ def read_chapters(paper: Paper) -> list[Chapter]:
             chapter.problems.append(Problem(paper.rel(path), 1,
                                             f"not UTF-8 ({exc.reason}); save the file as UTF-8"))
             return chapter
-        return _ChapterReader(paper, path, text).read()
+        return _ChapterReader(paper, path, text, anchors, numbers[path]).read()
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         return list(pool.map(one, paper.chapters))
@@ -269,9 +367,25 @@ def _cross_checks(paper: Paper, chapters: list[Chapter], bib_keys: set[str] | No
     return problems
 
 
-def assemble(paper: Paper, citeproc: bool = True) -> Assembled:
-    """Read and check every chapter; return one document (quotes, captions, citations done)."""
-    chapters = read_chapters(paper)
+def _sections(anchors: list[Anchor]) -> None:
+    """Give every anchor the numbered heading it stands under: '2.1 Familien erreichen'."""
+    counters: list[int] = []
+    current = ""
+    for anchor in anchors:
+        if anchor.level:
+            counters = counters[: anchor.level] + [0] * (anchor.level - len(counters))
+            counters[anchor.level - 1] += 1
+            current = f"{'.'.join(str(n) for n in counters)} {anchor.text}"
+        anchor.section = current
+
+
+def assemble(paper: Paper, citeproc: bool = True, anchors: bool = False) -> Assembled:
+    """Read and check every chapter; return one document (quotes, captions, citations done).
+
+    With *anchors*, every block, list item and table cell is wrapped in a Div with a
+    block id (a bookmark in DOCX), and ``Assembled.anchors`` maps the ids to file:line.
+    """
+    chapters = read_chapters(paper, anchors)
     problems = [p for c in chapters for p in c.problems]
     bib_keys: set[str] | None = None
     if paper.bibliography is not None:
@@ -292,7 +406,9 @@ def assemble(paper: Paper, citeproc: bool = True) -> Assembled:
     }
     if citeproc and paper.bibliography is not None and not problems:
         doc = _citeproc(paper, doc, refs)
-    return Assembled(paper, doc, refs, sorted(problems))
+    found = [a for c in chapters for a in c.anchors]
+    _sections(found)
+    return Assembled(paper, doc, refs, sorted(problems), found)
 
 
 def _citeproc(paper: Paper, doc: dict[str, Any], refs: list[SourceRef]) -> dict[str, Any]:
@@ -306,6 +422,6 @@ def _citeproc(paper: Paper, doc: dict[str, Any], refs: list[SourceRef]) -> dict[
     if added > 0:  # the bibliography section at the end
         last = refs[-1] if refs else SourceRef(str(paper.bibliography.name), 1)
         refs.extend([last] * added)
-    for key in ("lang", "reference-section-title", "link-citations"):
+    for key in ("lang", "reference-section-title", "link-citations", "bibliography"):
         out["meta"].pop(key, None)
     return out

@@ -14,6 +14,11 @@ def check_paper(ws: Workspace, slug: str) -> list[Problem]:
     paper, problems = read_paper(ws, slug)
     if paper is not None:
         problems = problems + assemble(paper, citeproc=False).problems
+        from papier.rounds.decisions import validate_items
+        from papier.rounds.store import load_round, round_numbers
+
+        for number in round_numbers(paper):
+            problems += validate_items(load_round(paper, number))
     return sorted(set(problems))
 
 

@@ -6,10 +6,12 @@ Domain errors become one message on stderr and a non-zero exit; nothing else is 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from papier import __version__
 from papier.errors import PapierError
@@ -92,6 +94,145 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; write YYYY-MM-DD") from exc
+
+
+def cmd_round_open(args: argparse.Namespace) -> int:
+    from papier.rounds.opening import open_round
+
+    rnd, files = open_round(find_workspace(), args.slug, Path(args.reviewers), args.deadline)
+    print(f"round {rnd.number} open for {args.slug}, deadline {rnd.deadline.isoformat()}; "
+          f"record: {rnd.folder}")
+    for path in files:
+        print(f"  {path}")
+    print("send each reviewer their file; collect the returned ones with: "
+          f"papier round collect {args.slug} FILE.docx...")
+    return 0
+
+
+def cmd_round_collect(args: argparse.Namespace) -> int:
+    from papier.rounds.collect import collect
+
+    results = collect(find_workspace(), args.slug, [Path(f) for f in args.files], args.reviewer)
+    for r in results:
+        if r.error:
+            print(f"FAILED {r.error}", file=sys.stderr)
+        elif r.already and not r.added and not r.updated:
+            print(f"{r.path}: already collected ({r.reviewer}); nothing new")
+        else:
+            print(f"{r.path}: {r.reviewer}: {len(r.added)} new item(s)"
+                  + (f" ({r.added[0]} … {r.added[-1]})" if r.added else "")
+                  + (f", {len(r.updated)} thread(s) with new replies" if r.updated else ""))
+    return 1 if any(r.error for r in results) else 0
+
+
+def cmd_round_status(args: argparse.Namespace) -> int:
+    from papier.rounds.decisions import status
+
+    info = status(find_workspace(), args.slug)
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{info['paper']}: round {info['round']} ({info['state']}), deadline {info['deadline']}, "
+          f"{info['items']} item(s)")
+    for r in info["reviewers"]:
+        state = f"{r['items']} item(s)" if r["answered"] else "no answer yet"
+        print(f"  {r['id']:<24} {r['organisation']:<40} {state}")
+    for title, key in (("by kind", "by_kind"), ("by decision", "by_decision"), ("by section", "by_section")):
+        print(f"{title}: " + ", ".join(f"{k} {v}" for k, v in info[key].items()))
+    print(f"undecided: {', '.join(info['open']) or 'none'}")
+    return 0
+
+
+def cmd_round_matrix(args: argparse.Namespace) -> int:
+    from papier.rounds.matrix import write_matrix
+
+    print(write_matrix(find_workspace(), args.slug, args.to, args.anonymize))
+    return 0
+
+
+def cmd_round_decide(args: argparse.Namespace) -> int:
+    from papier.rounds.decisions import FLAG_TO_DECISION, decide
+
+    decision = FLAG_TO_DECISION[args.decision]
+    decide(find_workspace(), args.slug, args.id, decision, args.response)
+    print(f"{args.id}: {decision}")
+    return 0
+
+
+def cmd_round_apply(args: argparse.Namespace) -> int:
+    from papier.rounds.apply import apply
+
+    report = apply(find_workspace(), args.slug, args.ids or None)
+    for ident in report.applied:
+        print(f"applied {ident}")
+    for ident, why in report.refused:
+        print(f"refused {ident}: {why}", file=sys.stderr)
+    if report.files:
+        print("changed: " + ", ".join(sorted(report.files)) + " (review with git diff, then commit)")
+    elif not report.refused:
+        print("nothing to apply: no accepted insertion, deletion or replacement is left")
+    return 1 if report.refused else 0
+
+
+def cmd_round_close(args: argparse.Namespace) -> int:
+    from papier.rounds.decisions import close
+
+    rnd = close(find_workspace(), args.slug)
+    print(f"round {rnd.number} of {args.slug} closed; status is entwurf again")
+    return 0
+
+
+def _round_parser(sub: Any) -> None:
+    r = sub.add_parser("round", help="comment rounds: drafts out, reviewers' files in",
+                       description="Open a comment round, collect returned DOCX files, decide, "
+                                   "apply and close.")
+    rs = r.add_subparsers(dest="round_command", required=True, metavar="STEP")
+    s = rs.add_parser("open", help="build one reviewer copy per reviewer",
+                      description="Create rounds/<n>/ and one DOCX per reviewer in build/<slug>/runde-<n>/.")
+    s.add_argument("slug", metavar="SLUG")
+    s.add_argument("--reviewers", required=True, metavar="FILE",
+                   help="YAML list of {id, name, organisation, email}")
+    s.add_argument("--deadline", type=_date, metavar="YYYY-MM-DD", help="default: in three weeks")
+    s.set_defaults(func=cmd_round_open)
+    s = rs.add_parser("collect", help="read returned DOCX files into comments.yaml",
+                      description="Comments, replies and tracked changes, anchored to file:line.")
+    s.add_argument("slug", metavar="SLUG")
+    s.add_argument("files", nargs="+", metavar="FILE.docx")
+    s.add_argument("--reviewer", metavar="ID", help="who returned the files, if the file cannot tell")
+    s.set_defaults(func=cmd_round_collect)
+    s = rs.add_parser("status", help="who answered, counts, what is undecided")
+    s.add_argument("slug", metavar="SLUG")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_round_status)
+    s = rs.add_parser("matrix", help="write the Kommentarmatrix",
+                      description="Write rounds/<n>/kommentarmatrix-runde-<n>.<ext> and print its path.")
+    s.add_argument("slug", metavar="SLUG")
+    s.add_argument("--to", choices=["docx", "xlsx", "csv", "md"], default="xlsx")
+    s.add_argument("--anonymize", action="store_true", help="reviewers as Stelle A, B, …")
+    s.set_defaults(func=cmd_round_matrix)
+    s = rs.add_parser("decide", help="record a decision on one item")
+    s.add_argument("slug", metavar="SLUG")
+    s.add_argument("id", metavar="ID", help="like R1-004")
+    group = s.add_mutually_exclusive_group(required=True)
+    for flag in ("accept", "partly", "reject", "note"):
+        group.add_argument(f"--{flag}", dest="decision", action="store_const", const=flag)
+    s.add_argument("--response", metavar="TEXT", help="the reasoning shown in the matrix")
+    s.set_defaults(func=cmd_round_decide)
+    s = rs.add_parser("apply", help="take accepted suggestions into the Markdown",
+                      description="Insertions, deletions and replacements decided 'übernommen'.")
+    s.add_argument("slug", metavar="SLUG")
+    s.add_argument("ids", nargs="*", metavar="ID")
+    s.set_defaults(func=cmd_round_apply)
+    s = rs.add_parser("close", help="close the round (refused while items are undecided)")
+    s.add_argument("slug", metavar="SLUG")
+    s.set_defaults(func=cmd_round_close)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="papier",
@@ -126,6 +267,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--final", action="store_true", help="no draft stamp")
     s.add_argument("--out", metavar="DIR", help="output folder instead of build/")
     s.set_defaults(func=cmd_build)
+    _round_parser(sub)
     return p
 
 

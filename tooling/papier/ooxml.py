@@ -112,3 +112,112 @@ def run_fonts(style: Any, font: str) -> None:
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
         if fonts.get(qn(attr)) is not None:
             del fonts.attrib[qn(attr)]
+
+
+# ---------------------------------------------------------------- whole-package edits
+
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def rewrite_parts(path: Any, edits: dict[str, Any]) -> None:
+    """Rewrite parts of the DOCX at *path* in place: {part name: fn(bytes | None) -> bytes}."""
+    import zipfile
+
+    from papier import fsutil
+
+    with zipfile.ZipFile(path) as src:
+        names = src.namelist()
+        parts = {name: src.read(name) for name in names}
+    for name, edit in edits.items():
+        parts[name] = edit(parts.get(name))
+        if name not in names:
+            names.append(name)
+    with fsutil.atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in names:
+            dst.writestr(name, parts[name])
+
+
+def _custom_xml(props: dict[str, str]) -> bytes:
+    from xml.sax.saxutils import escape, quoteattr
+
+    items = "".join(
+        f'<property fmtid="{PROPERTY_FMTID}" pid="{pid}" name={quoteattr(name)}>'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(props.items(), start=2)
+    )
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{items}</Properties>').encode()
+
+
+def set_custom_properties(path: Any, props: dict[str, str]) -> None:
+    """Replace the custom document properties (File > Properties > Custom in Word)."""
+
+    def rels(data: bytes | None) -> bytes:
+        text = (data or b"").decode("utf-8")
+        if "docProps/custom.xml" in text:
+            return text.encode()
+        rel = f'<Relationship Id="rIdPapierCustom" Type="{CUSTOM_REL}" Target="docProps/custom.xml"/>'
+        return text.replace("</Relationships>", rel + "</Relationships>").encode()
+
+    def types(data: bytes | None) -> bytes:
+        text = (data or b"").decode("utf-8")
+        if "/docProps/custom.xml" in text:
+            return text.encode()
+        override = f'<Override PartName="/docProps/custom.xml" ContentType="{CUSTOM_CT}"/>'
+        return text.replace("</Types>", override + "</Types>").encode()
+
+    rewrite_parts(path, {
+        "docProps/custom.xml": lambda _old: _custom_xml(props),
+        "_rels/.rels": rels,
+        "[Content_Types].xml": types,
+    })
+
+
+def enforce_tracking(data: bytes | None) -> bytes:
+    """settings.xml: track changes on and enforced (no password), moves tracked too.
+
+    Word wants the schema order: both elements go right before w:defaultTabStop."""
+    from lxml import etree
+
+    root = etree.fromstring(data or b"", etree.XMLParser(resolve_entities=False, no_network=True))
+    for tag in ("trackRevisions", "doNotTrackMoves", "documentProtection"):
+        for old in root.findall(qn(f"w:{tag}")):
+            root.remove(old)
+    track = OxmlElement("w:trackRevisions")
+    protect = OxmlElement("w:documentProtection")
+    protect.set(qn("w:edit"), "trackedChanges")
+    protect.set(qn("w:enforcement"), "1")
+    anchor = root.find(qn("w:defaultTabStop"))
+    if anchor is not None:
+        anchor.addprevious(track)
+        anchor.addprevious(protect)
+    else:
+        root.append(track)
+        root.append(protect)
+    out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return out
+
+
+def line_numbers(section: Any) -> None:
+    """Line numbers in the margin, restarting on each page (w:lnNumType)."""
+    sect_pr = section._sectPr
+    for old in sect_pr.findall(qn("w:lnNumType")):
+        sect_pr.remove(old)
+    ln = OxmlElement("w:lnNumType")
+    ln.set(qn("w:countBy"), "1")
+    ln.set(qn("w:restart"), "newPage")
+    ln.set(qn("w:distance"), "283")
+    # CT_SectPr order: lnNumType comes after pgMar/paperSrc/pgBorders, before pgNumType/cols
+    after = None
+    for tag in ("w:pgBorders", "w:paperSrc", "w:pgMar", "w:pgSz"):
+        after = sect_pr.find(qn(tag))
+        if after is not None:
+            break
+    if after is not None:
+        after.addnext(ln)
+    else:
+        sect_pr.insert(0, ln)

@@ -17,7 +17,7 @@ def _yaml() -> YAML:
     yaml = YAML()  # round-trip
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 100
+    yaml.width = 4096  # never re-wrap what authors wrote
     return yaml
 
 

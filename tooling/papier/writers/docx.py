@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
+from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -13,13 +15,25 @@ import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from papier import ast, fsutil, ooxml, pandoc
+from papier import ast, fsutil, i18n, ooxml, pandoc
 from papier.raster import svg_to_png
 from papier.writers import Context, number_captions
 
+
+@dataclass(frozen=True)
+class ReviewDraft:
+    """What makes a reviewer's copy: round, deadline, whom to send it back to."""
+
+    number: int
+    deadline: dt.date
+    return_to: str
+
+
+HINTS_STYLE = "Papier Hinweise"
 KIND_STYLE = "Papier Kind"
 MESSAGES_TITLE_STYLE = "Papier Kernbotschaften Titel"
 MESSAGES_STYLE = "Papier Kernbotschaften"
@@ -43,7 +57,7 @@ def _paragraph_style(styles: Any, name: str, base: str = "Normal") -> Any:
         return style
 
 
-def build_reference(ctx: Context, out: Path, header_text: str) -> None:
+def build_reference(ctx: Context, out: Path, header_text: str, review: bool = False) -> None:
     """The reference document: page, styles, header and footer, all from brand.yaml."""
     brand = ctx.brand
     document = docx.Document(BytesIO(_default_reference()))
@@ -53,6 +67,8 @@ def build_reference(ctx: Context, out: Path, header_text: str) -> None:
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
     section.header_distance = section.footer_distance = Cm(1.2)
+    if review:
+        ooxml.line_numbers(section)
 
     styles = document.styles
     normal = styles["Normal"]
@@ -88,6 +104,10 @@ def build_reference(ctx: Context, out: Path, header_text: str) -> None:
     kind.font.all_caps, kind.font.bold, kind.font.size = True, True, Pt(10)
     kind.font.color.rgb = _rgb(brand.colour("accent"))
     kind.paragraph_format.space_before = Pt(24)
+    hints = _paragraph_style(styles, HINTS_STYLE)
+    hints.paragraph_format.space_after = Pt(8)
+    hints.paragraph_format.left_indent = Cm(0.4)
+    ooxml.paragraph_border(hints, "left", brand.hex("primary"), size=24, space=8)
     box_title = _paragraph_style(styles, MESSAGES_TITLE_STYLE)
     box = _paragraph_style(styles, MESSAGES_STYLE)
     box_title.font.bold, box_title.font.size = True, Pt(13)
@@ -133,6 +153,9 @@ def build_reference(ctx: Context, out: Path, header_text: str) -> None:
     footer.add_run(after).font.size = Pt(8.5)
     for run in footer.runs:
         run.font.size, run.font.color.rgb = Pt(8.5), muted
+    if review:  # Word does not number them, LibreOffice would
+        for paragraph in (header, footer):
+            paragraph._p.get_or_add_pPr().append(OxmlElement("w:suppressLineNumbers"))
     ooxml.set_settings(document.settings.element, autoHyphenation=True)
     document.save(str(out))
 
@@ -145,7 +168,7 @@ def _toc(ctx: Context, blocks: list[ast.Node]) -> ast.Node:
     """A Word TOC field, pre-filled with the headings so it reads well before an update."""
     entries = []
     numbers = [0, 0]
-    for node in blocks:
+    for node in ast.iter_nodes(blocks):
         if node["t"] == "Header" and node["c"][0] <= 2 and "unnumbered" not in node["c"][1][1]:
             level = node["c"][0]
             numbers[level - 1] += 1
@@ -200,12 +223,53 @@ def _bitmaps(ctx: Context, blocks: list[ast.Node]) -> list[ast.Node]:
     return result
 
 
-def write_docx(ctx: Context, out: Path, logo_png: Path | None) -> None:
+def hints_block(ctx: Context, review: ReviewDraft) -> list[ast.Node]:
+    """The first page of a reviewer's copy: how to comment, the deadline, where to send it."""
+    deadline = i18n.format_date(review.deadline, ctx.paper.lang)
+    lines = HINTS_DE if i18n.lang_key(ctx.paper.lang) == "de" else HINTS_EN
+    title, *paragraphs = [line.format(n=review.number, deadline=deadline, to=review.return_to)
+                          for line in lines]
+    return [
+        _styled(MESSAGES_TITLE_STYLE, [ast.para(ast.text_inlines(title))]),
+        _styled(HINTS_STYLE, [ast.para(ast.text_inlines(p)) for p in paragraphs]),
+        PAGE_BREAK,
+    ]
+
+
+HINTS_DE = [
+    "Hinweise zur Kommentierung (Runde {n})",
+    "Vielen Dank, dass Sie diesen Entwurf kommentieren. Die Änderungsverfolgung ist "
+    "eingeschaltet: Alles, was Sie im Text ändern, bleibt als Vorschlag sichtbar.",
+    "Kommentare: Markieren Sie die Textstelle und wählen Sie „Überprüfen › Neuer Kommentar“ "
+    "(LibreOffice: „Einfügen › Kommentar“). Auf Kommentare anderer können Sie antworten.",
+    "Änderungsvorschläge: Schreiben, löschen oder ersetzen Sie direkt im Text. Jede Änderung "
+    "wird als Vorschlag mit Ihrem Namen markiert.",
+    "Bitte nehmen Sie keine Änderungen an und lehnen Sie keine ab, benennen Sie die Datei nicht "
+    "um und speichern Sie sie im Format .docx. Die Zeilennummern am Rand helfen bei Rückfragen.",
+    "Frist: {deadline}. Bitte senden Sie die Datei zurück an {to}.",
+]
+HINTS_EN = [
+    "How to comment (round {n})",
+    "Thank you for commenting on this draft. Track changes is on: everything you change in "
+    "the text stays visible as a suggestion.",
+    "Comments: select the passage and choose Review › New Comment (LibreOffice: Insert › "
+    "Comment). You can reply to other comments.",
+    "Suggestions: type, delete or replace directly in the text; each change is marked as a "
+    "suggestion with your name.",
+    "Please do not accept or reject changes, do not rename the file, and save it as .docx. "
+    "The line numbers in the margin help with questions.",
+    "Deadline: {deadline}. Please send the file back to {to}.",
+]
+
+
+def write_docx(ctx: Context, out: Path, logo_png: Path | None,
+               review: ReviewDraft | None = None) -> None:
     paper = ctx.paper
     doc = ctx.doc()
     body = doc["blocks"]
     number_captions(body, paper.lang)
-    front = title_block(ctx, logo_png)
+    front = hints_block(ctx, review) if review else []
+    front += title_block(ctx, logo_png)
     if paper.wants_toc:
         front.append(_toc(ctx, body))
     doc["blocks"] = [*front, PAGE_BREAK, *_bitmaps(ctx, body)]
@@ -213,16 +277,18 @@ def write_docx(ctx: Context, out: Path, logo_png: Path | None) -> None:
 
     header_text = ctx.stamp.text or ast.stringify(ctx.title)
     key = hashlib.sha256(
-        repr((ctx.brand, header_text, ctx.stamp.footer, paper.lang)).encode()
+        repr((ctx.brand, header_text, ctx.stamp.footer, paper.lang, review is not None)).encode()
     ).hexdigest()[:16]
     reference = ctx.work_dir / f"reference-{key}.docx"
     if not reference.exists():
         with fsutil.atomic_path(reference) as tmp_reference:
-            build_reference(ctx, tmp_reference, header_text)
+            build_reference(ctx, tmp_reference, header_text, review=review is not None)
     with fsutil.atomic_path(out) as tmp:
         pandoc.write(doc, "docx", [f"--reference-doc={reference}", "--number-sections",
                                    "-o", str(tmp)], paper.rel(paper.yaml_path))
         _post(ctx, tmp)
+        if review is not None:
+            ooxml.rewrite_parts(tmp, {"word/settings.xml": ooxml.enforce_tracking})
 
 
 def _post(ctx: Context, path: Path) -> None:

@@ -1,0 +1,1 @@
+"""Comment rounds: reviewer copies out, returned DOCX files in, one comment matrix."""

@@ -1,0 +1,128 @@
+"""status, decide, close: the author's side of a round."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from papier.errors import Problem
+from papier.paper import load_paper
+from papier.rounds.opening import set_status
+from papier.rounds.store import (
+    DECISIONS,
+    KINDS,
+    Round,
+    RoundError,
+    latest_round,
+    load_items,
+    locked,
+    open_round_of,
+    save_items,
+)
+from papier.workspace import Workspace
+
+FLAG_TO_DECISION = {"accept": "übernommen", "partly": "teilweise", "reject": "abgelehnt",
+                    "note": "zur-kenntnis"}
+
+
+def position(entry: Any) -> tuple[Any, ...]:
+    anchor = entry.get("anchor", {}) or {}
+    return (0 if anchor.get("file") else 1, anchor.get("file") or "", int(anchor.get("line") or 0),
+            str(entry.get("id")))
+
+
+def status(ws: Workspace, slug: str) -> dict[str, Any]:
+    paper = load_paper(ws, slug)
+    rnd = latest_round(paper)
+    items = load_items(rnd)
+    answered = sorted({str(e.get("reviewer")) for e in items})
+    return {
+        "paper": slug,
+        "round": rnd.number,
+        "state": rnd.state,
+        "deadline": rnd.deadline.isoformat(),
+        "reviewers": [{"id": r.id, "organisation": r.organisation, "answered": r.id in answered,
+                       "items": sum(1 for e in items if e.get("reviewer") == r.id)}
+                      for r in rnd.reviewers],
+        "items": len(items),
+        "by_kind": dict(Counter(str(e.get("kind")) for e in items)),
+        "by_section": dict(Counter(str((e.get("anchor") or {}).get("section") or "(ohne Zuordnung)")
+                                   for e in items)),
+        "by_decision": dict(Counter(str(e.get("decision")) for e in items)),
+        "open": [str(e.get("id")) for e in sorted(items, key=position) if e.get("decision") == "offen"],
+    }
+
+
+def decide(ws: Workspace, slug: str, ident: str, decision: str, response: str | None) -> Any:
+    paper = load_paper(ws, slug)
+    rnd = open_round_of(paper)
+    with locked(rnd.folder):
+        items = load_items(rnd)
+        entry = next((e for e in items if str(e.get("id")) == ident), None)
+        if entry is None:
+            raise RoundError(f"{paper.rel(rnd.comments_path)}: no item {ident}; see "
+                             f"papier round status {slug}")
+        entry["decision"] = decision
+        if response is not None:
+            entry["response"] = response
+        save_items(rnd, items)
+        return entry
+
+
+def close(ws: Workspace, slug: str, today: dt.date | None = None) -> Round:
+    paper = load_paper(ws, slug)
+    rnd = open_round_of(paper)
+    with locked(rnd.folder):
+        items = load_items(rnd)
+        undecided = [str(e.get("id")) for e in sorted(items, key=position)
+                     if e.get("decision") == "offen"]
+        if undecided:
+            raise RoundError(f"round {rnd.number} still has {len(undecided)} undecided item(s): "
+                             f"{', '.join(undecided)}; decide them with: papier round decide "
+                             f"{slug} ID --accept|--partly|--reject|--note")
+        rnd.data["state"] = "closed"
+        rnd.data["closed"] = today or dt.date.today()
+        rnd.save()
+    set_status(paper, "entwurf")
+    return rnd
+
+
+def validate_items(rnd: Round) -> list[Problem]:
+    """Hand edits of comments.yaml, checked by papier check."""
+    from papier import yamlio
+
+    path = rnd.comments_path
+    if not path.is_file():
+        return []
+    shown = rnd.paper.rel(path)
+    data, problems = yamlio.load(path, shown)
+    if problems or data is None:
+        return problems
+    if not isinstance(data, list):
+        return [Problem(shown, 1, "must be a list of items; restore it with git")]
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(data):
+        line = yamlio.line_of(data, [i])
+        if not isinstance(entry, dict):
+            problems.append(Problem(shown, line, "each item must be a mapping"))
+            continue
+        ident = str(entry.get("id", ""))
+        if not ident:
+            problems.append(Problem(shown, line, "item without 'id'; restore it with git"))
+        elif ident in seen:
+            problems.append(Problem(shown, line, f"id {ident} is used twice (first at line "
+                                    f"{seen[ident]}); restore the file with git"))
+        else:
+            seen[ident] = line
+        if entry.get("decision") not in DECISIONS:
+            problems.append(Problem(shown, yamlio.line_of(data, [i, "decision"]),
+                                    f"{ident}: decision {entry.get('decision')!r} is not one of "
+                                    f"{', '.join(DECISIONS)}"))
+        if entry.get("kind") not in KINDS:
+            problems.append(Problem(shown, yamlio.line_of(data, [i, "kind"]),
+                                    f"{ident}: kind {entry.get('kind')!r} is not one of {', '.join(KINDS)}"))
+        for key in ("reviewer", "text", "anchor", "source"):
+            if key not in entry:
+                problems.append(Problem(shown, line, f"{ident}: '{key}' is missing; restore it with git"))
+    return problems

@@ -1,0 +1,154 @@
+"""The Kommentarmatrix: every item of a round as a table, in the order of the text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import string
+from pathlib import Path
+from typing import Any
+
+from papier import fsutil
+from papier.paper import load_paper
+from papier.rounds.decisions import position
+from papier.rounds.store import Round, latest_round, load_items
+from papier.workspace import Workspace
+
+FORMATS = ("md", "csv", "xlsx", "docx")
+HEADERS = ["Nr.", "Kapitel / Zeile", "Stelle", "Kommentierende Stelle",
+           "Anmerkung / Änderungsvorschlag", "Bewertung", "Begründung"]
+DECISION_LABELS = {"offen": "offen", "übernommen": "übernommen", "teilweise": "teilweise übernommen",
+                   "abgelehnt": "abgelehnt", "zur-kenntnis": "zur Kenntnis genommen"}
+
+
+def _suggestion(entry: Any) -> str:
+    kind, text, deleted = entry.get("kind"), str(entry.get("text") or ""), str(entry.get("deleted") or "")
+    if kind == "insertion":
+        return f"Einfügen: „{text.strip()}“"
+    if kind == "deletion":
+        return f"Streichen: „{deleted.strip()}“"
+    if kind == "replacement":
+        return f"Ersetzen: „{deleted.strip()}“ durch „{text.strip()}“"
+    if kind == "move":
+        target = (entry.get("anchor") or {}).get("to") or {}
+        where = f" nach {target.get('file')}:{target.get('line')}" if target.get("file") else ""
+        return f"Verschieben: „{text.strip()}“{where}"
+    return text
+
+
+def rows(rnd: Round, items: Any, anonymize: bool = False) -> list[list[str]]:
+    labels = {r.id: (f"Stelle {string.ascii_uppercase[i % 26]}" if anonymize
+                     else f"{r.organisation} ({r.name})") for i, r in enumerate(rnd.reviewers)}
+    out = []
+    for entry in sorted(items, key=position):
+        anchor = entry.get("anchor") or {}
+        where = (f"{anchor.get('section') or ''}\n{anchor.get('file')}:{anchor.get('line')}".strip()
+                 if anchor.get("file") else "ohne Zuordnung")
+        who = labels.get(str(entry.get("reviewer")), str(entry.get("reviewer")))
+        note = _suggestion(entry)
+        for reply in entry.get("replies") or []:
+            author = who if anonymize else reply.get("author")
+            note += f"\n↳ {author}: {reply.get('text')}"
+        if entry.get("resolved"):
+            note += "\n(in Word als erledigt markiert)"
+        out.append([str(entry.get("id")), where, str(anchor.get("quote") or ""), who, note,
+                    DECISION_LABELS.get(str(entry.get("decision")), str(entry.get("decision"))),
+                    str(entry.get("response") or "")])
+    return out
+
+
+def _markdown(table: list[list[str]], title: str) -> str:
+    def cell(value: str) -> str:
+        return value.replace("|", "\\|").replace("\n", "<br>")
+
+    lines = [f"# {title}", "", "| " + " | ".join(HEADERS) + " |",
+             "|" + "|".join("---" for _ in HEADERS) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in table]
+    return "\n".join(lines) + "\n"
+
+
+def _xlsx(table: list[list[str]], out: Path, title: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Kommentarmatrix"
+    sheet.append(HEADERS)
+    for row in table:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E8F1F3")
+    widths = [8, 28, 40, 28, 60, 16, 40]
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    book.properties.title = title
+    with fsutil.atomic_path(out) as tmp:
+        book.save(tmp)
+
+
+def _docx(table: list[list[str]], out: Path, title: str) -> None:
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml import OxmlElement
+    from docx.shared import Cm, Pt
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(1.5)
+    section.top_margin = section.bottom_margin = Cm(1.5)
+    document.add_heading(title, level=1)
+    grid = document.add_table(rows=1, cols=len(HEADERS))
+    grid.style = "Table Grid"
+    header = grid.rows[0]
+    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeat on every page
+    for cell, text in zip(header.cells, HEADERS, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+    for row in table:
+        cells = grid.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = text
+    for row in grid.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(9)
+    for index, width in enumerate([1.4, 4.0, 5.0, 3.5, 6.5, 2.4, 3.9]):
+        for row in grid.rows:
+            row.cells[index].width = Cm(width)
+    document.core_properties.title = title
+    document.core_properties.language = "de-DE"
+    with fsutil.atomic_path(out) as tmp:
+        document.save(str(tmp))
+
+
+def write_matrix(ws: Workspace, slug: str, fmt: str = "xlsx", anonymize: bool = False) -> Path:
+    paper = load_paper(ws, slug)
+    rnd = latest_round(paper)
+    table = rows(rnd, load_items(rnd), anonymize)
+    title = f"Kommentarmatrix – {paper.title} – Runde {rnd.number}"
+    name = f"kommentarmatrix-runde-{rnd.number}{'-anonym' if anonymize else ''}.{fmt}"
+    out = rnd.folder / name
+    if fmt == "md":
+        fsutil.write_text(out, _markdown(table, title))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(HEADERS)
+        writer.writerows(table)
+        fsutil.write_bytes(out, buffer.getvalue().encode("utf-8-sig"))  # Excel opens UTF-8 with BOM
+    elif fmt == "xlsx":
+        _xlsx(table, out, title)
+    else:
+        _docx(table, out, title)
+    return out

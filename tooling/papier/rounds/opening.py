@@ -1,0 +1,172 @@
+"""papier round open: one reviewer copy per reviewer, and the round's record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from papier import fsutil, i18n, yamlio
+from papier.assemble import assemble
+from papier.brand import load_brand
+from papier.build import logo_png
+from papier.errors import PaperInvalid, Problem
+from papier.paper import Paper, load_paper
+from papier.rounds.store import Reviewer, Round, RoundError, new_map, round_dir, round_numbers
+from papier.stamp import Stamp, source_state
+from papier.workspace import SLUG_RE, Workspace
+from papier.writers import make_context
+from papier.writers.docx import ReviewDraft, write_docx
+
+DEFAULT_WEEKS = 3
+
+
+def read_reviewers(path: Path) -> list[Reviewer]:
+    shown = str(path)
+    if not path.is_file():
+        raise RoundError(f"{shown}: reviewers file not found; write a YAML list of "
+                         "{id, name, organisation, email}")
+    data, problems = yamlio.load(path, shown)
+    if problems:
+        raise PaperInvalid(problems)
+    if isinstance(data, dict) and "reviewers" in data:
+        data = data["reviewers"]
+    if not isinstance(data, list) or not data:
+        raise RoundError(f"{shown}:1: expected a list of reviewers like "
+                         "'- {id: bmfsfj, name: …, organisation: …, email: …}'")
+    found: list[Reviewer] = []
+    errors: list[Problem] = []
+    for i, entry in enumerate(data):
+        line = yamlio.line_of(data, [i])
+        if not isinstance(entry, dict):
+            errors.append(Problem(shown, line, "each reviewer needs id, name, organisation, email"))
+            continue
+        missing = [k for k in ("id", "name", "organisation", "email") if not entry.get(k)]
+        if missing:
+            errors.append(Problem(shown, line, f"reviewer is missing {', '.join(missing)}"))
+            continue
+        ident = str(entry["id"])
+        if not SLUG_RE.match(ident):
+            errors.append(Problem(shown, line, f"id '{ident}' must be lower-case letters, digits "
+                                  "and hyphens (it becomes part of the file name)"))
+        elif any(r.id == ident for r in found):
+            errors.append(Problem(shown, line, f"id '{ident}' is used twice"))
+        found.append(Reviewer(ident, str(entry["name"]), str(entry["organisation"]),
+                              str(entry["email"])))
+    if errors:
+        raise PaperInvalid(errors)
+    return found
+
+
+def draft_path(ws: Workspace, paper: Paper, number: int, reviewer: str) -> Path:
+    return (ws.build_dir / paper.slug / f"runde-{number}"
+            / f"{paper.slug}-v{paper.version}-{reviewer}.docx")
+
+
+def _head_commit(paper: Paper) -> str:
+    import git
+
+    try:
+        return git.Repo(paper.workspace.root, search_parent_directories=True).head.commit.hexsha
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError):
+        return ""
+
+
+def open_round(ws: Workspace, slug: str, reviewers_file: Path, deadline: dt.date | None = None,
+               today: dt.date | None = None) -> tuple[Round, list[Path]]:
+    paper = load_paper(ws, slug)
+    numbers = round_numbers(paper)
+    if numbers:
+        from papier.rounds.store import load_round
+
+        last = load_round(paper, numbers[-1])
+        if last.state == "open":
+            raise RoundError(
+                f"{paper.rel(last.folder / 'round.yaml')}: round {last.number} is still open; "
+                f"collect and decide it, then: papier round close {slug}")
+    reviewers = read_reviewers(reviewers_file)
+    today = today or dt.date.today()
+    deadline = deadline or today + dt.timedelta(weeks=DEFAULT_WEEKS)
+    if deadline < today:
+        raise RoundError(f"deadline {deadline.isoformat()} is in the past; give a later --deadline")
+    assembled = assemble(paper, anchors=True)
+    if assembled.problems:
+        raise PaperInvalid(assembled.problems)
+    number = (numbers[-1] + 1) if numbers else 1
+    state = source_state(paper)
+    lang = paper.lang
+    header = (f"{i18n.label(lang, 'entwurf')} – {ROUND_LABEL[i18n.lang_key(lang)]} {number} – "
+              f"{DEADLINE_LABEL[i18n.lang_key(lang)]}: {i18n.format_date(deadline, lang)}")
+    footer = f"{i18n.label(lang, 'page')} {{page}} {i18n.label(lang, 'of')} {{pages}}"
+    brand = load_brand(ws)
+    ctx = make_context(assembled, brand, Stamp(header, footer), False, ws.cache_dir / slug)
+    contact = paper.contact
+    return_to = (f"{contact.get('name', '')} ({contact.get('email', '')})" if contact
+                 else paper.authors[0].name)
+    review = ReviewDraft(number, deadline, return_to)
+    base = ws.cache_dir / slug / f"runde-{number}.docx"
+    base.parent.mkdir(parents=True, exist_ok=True)
+    write_docx(ctx, base, logo_png(brand, ws), review)
+    commit = _head_commit(paper)
+    files = []
+    for reviewer in reviewers:
+        out = draft_path(ws, paper, number, reviewer.id)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with fsutil.atomic_path(out) as tmp:
+            shutil.copyfile(base, tmp)
+            from papier import ooxml
+
+            ooxml.set_custom_properties(tmp, {
+                "papier.paper": slug, "papier.round": str(number),
+                "papier.reviewer": reviewer.id, "papier.version": paper.version,
+                "papier.commit": commit,
+            })
+        files.append(out)
+
+    anchors = {a.id: _anchor_record(paper, asdict(a)) for a in assembled.anchors}
+    folder = round_dir(paper, number)
+    staging = folder.with_name(f".{number}.new")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    fsutil.write_text(staging / "anchors.json", json.dumps(anchors, ensure_ascii=False, indent=1))
+    record = new_map({
+        "number": number,
+        "version": paper.version,
+        "commit": commit,
+        "dirty": state.dirty,
+        "opened": today,
+        "deadline": deadline,
+        "state": "open",
+        "reviewers": [asdict(r) for r in reviewers],
+        "files": [str(f.relative_to(ws.root)) if f.is_relative_to(ws.root) else str(f)
+                  for f in files],
+    })
+    yamlio.dump(staging / "round.yaml", record)
+    (staging / "returned").mkdir()
+    staging.rename(folder)
+    set_status(paper, "kommentierung")
+    return Round(paper, number, record), files
+
+
+def _anchor_record(paper: Paper, anchor: dict[str, Any]) -> dict[str, Any]:
+    """Anchor plus the source lines as sent, so apply can tell if they were edited since."""
+    lines = (paper.folder / anchor["file"]).read_text("utf-8").splitlines()
+    anchor["source"] = "\n".join(lines[anchor["line"] - 1: anchor["end_line"]])
+    anchor.pop("id")
+    return anchor
+
+
+def set_status(paper: Paper, status: str) -> None:
+    """Change paper.yaml's status in place; comments and key order survive."""
+    data, problems = yamlio.load(paper.yaml_path, paper.rel(paper.yaml_path))
+    if problems:
+        raise PaperInvalid(problems)
+    data["status"] = status
+    yamlio.dump(paper.yaml_path, data)
+
+
+ROUND_LABEL = {"de": "Kommentierungsrunde", "en": "Comment round"}
+DEADLINE_LABEL = {"de": "Frist", "en": "Deadline"}
