@@ -63,7 +63,7 @@ def open_package(path: Path) -> dict[str, bytes]:
                 raise UnreadableFile(f"{shown}: is a zip file but not a Word document; ask the "
                                      "reviewer for the .docx file")
             types = package.read("[Content_Types].xml")
-            if MACRO_CT.encode() in types or "word/vbaProject.bin" in names:
+            if MACRO_CT.encode() in types or b"macroEnabled" in types or "word/vbaProject.bin" in names:
                 raise UnreadableFile(f"{shown}: is a macro-enabled document (.docm); ask the "
                                      "reviewer to save it as .docx (macros are never opened)")
             if MAIN_CT.encode() not in types:

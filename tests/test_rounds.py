@@ -1,0 +1,399 @@
+"""Comment rounds end to end: reviewer copies, real Word/LibreOffice files back, decisions."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import POSITION, REPO
+from papier import yamlio
+from papier.cli import main
+from papier.rounds.docx_read import read_docx
+from papier.workspace import Workspace
+from readback import W, docx_part, docx_text, paragraphs
+
+FIXTURES = REPO.parent / "shared" / "fixtures" / "word"
+if not FIXTURES.is_dir():  # CI clones the repository beside shared/
+    FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "word"
+REVIEWERS = """\
+- id: bmfsfj
+  name: Dr. Maria Beispiel
+  organisation: Bundesministerium (Beispiel)
+  email: maria.beispiel@example.org
+- id: stadt-ludwigsburg
+  name: Jonas Muster
+  organisation: Stadt Ludwigsburg (Beispiel)
+  email: j.muster@example.org
+"""
+
+
+@pytest.fixture
+def opened(workspace: Workspace, capsys) -> Workspace:
+    (workspace.root / "reviewers.yaml").write_text(REVIEWERS, "utf-8")
+    assert main(["round", "open", POSITION, "--reviewers", "reviewers.yaml",
+                 "--deadline", "2026-12-12"]) == 0
+    capsys.readouterr()
+    return workspace
+
+
+def draft(ws: Workspace, reviewer: str = "bmfsfj") -> Path:
+    return ws.build_dir / POSITION / "runde-1" / f"{POSITION}-v0.1.0-{reviewer}.docx"
+
+
+def items(ws: Workspace) -> list:
+    path = ws.papers_dir / POSITION / "rounds" / "1" / "comments.yaml"
+    if not path.exists():
+        return []
+    data, problems = yamlio.load(path)
+    assert not problems
+    return list(data or [])
+
+
+# ------------------------------------------------------------------ open
+
+
+def test_open_writes_record_and_sets_status(opened: Workspace) -> None:
+    paper_yaml = (opened.papers_dir / POSITION / "paper.yaml").read_text("utf-8")
+    assert "status: kommentierung" in paper_yaml
+    assert paper_yaml.startswith("# yaml-language-server")  # comments survive
+    assert "# Die Kernforderungen stehen als Kasten" in paper_yaml
+    record, _ = yamlio.load(opened.papers_dir / POSITION / "rounds" / "1" / "round.yaml")
+    assert record["number"] == 1 and record["state"] == "open" and record["version"] == "0.1.0"
+    assert len(record["commit"]) == 40
+    assert str(record["deadline"]) == "2026-12-12"
+    assert [r["id"] for r in record["reviewers"]] == ["bmfsfj", "stadt-ludwigsburg"]
+
+
+def test_reviewer_copy(opened: Workspace) -> None:
+    path = draft(opened)
+    header = docx_text(path, "word/header1.xml")
+    assert header == "Entwurf – Kommentierungsrunde 1 – Frist: 12. Dezember 2026"
+    texts = [t for _, t in paragraphs(path)]
+    assert texts[0] == "Hinweise zur Kommentierung (Runde 1)"
+    assert any("Barbara Blum (barbara.blum@dkjs.de)" in t and "12. Dezember 2026" in t for t in texts)
+    settings = docx_part(path, "word/settings.xml")
+    assert settings.find(f"{W}trackRevisions") is not None
+    protection = settings.find(f"{W}documentProtection")
+    assert protection.get(f"{W}edit") == "trackedChanges" and protection.get(f"{W}enforcement") == "1"
+    assert settings.find(f"{W}doNotTrackMoves") is None
+    document = docx_part(path, "word/document.xml")
+    assert document.find(f".//{W}sectPr/{W}lnNumType") is not None
+    names = {b.get(f"{W}name") for b in document.iter(f"{W}bookmarkStart")}
+    blocks = {n for n in names if n.startswith("blk-")}
+    import json
+
+    anchors = json.loads((opened.papers_dir / POSITION / "rounds" / "1" / "anchors.json").read_text())
+    assert blocks <= set(anchors) and len(blocks) >= 45  # paragraphs, headings, list items, cells
+    table = document.find(f".//{W}tbl")
+    cell_marks = {b.get(f"{W}name") for b in table.iter(f"{W}bookmarkStart")}
+    assert len([n for n in cell_marks if n.startswith("blk-")]) >= 18  # every cell of the table
+    reading = read_docx(path)
+    assert reading.properties == {"papier.paper": POSITION, "papier.round": "1",
+                                  "papier.reviewer": "bmfsfj", "papier.version": "0.1.0",
+                                  "papier.commit": reading.properties["papier.commit"]}
+    texts = [p.original for p in reading.paragraphs]
+    body = reading.paragraphs[texts.index("1 Ausgangslage"): texts.index("Literatur")]
+    assert body and all(p.block for p in body if p.original.strip()), "every body paragraph has a block"
+
+
+def test_second_round_while_open_is_refused(opened: Workspace, capsys) -> None:
+    assert main(["round", "open", POSITION, "--reviewers", "reviewers.yaml"]) == 2
+    assert "round 1 is still open" in capsys.readouterr().err
+
+
+def test_bad_reviewers_file(workspace: Workspace, capsys) -> None:
+    (workspace.root / "r.yaml").write_text("- id: Bad Id\n  name: X\n", "utf-8")
+    assert main(["round", "open", POSITION, "--reviewers", "r.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert "r.yaml:1: reviewer is missing organisation, email" in err
+    assert not (workspace.papers_dir / POSITION / "rounds").exists()
+
+
+# ------------------------------------------------------------------ collect: real files
+
+
+def test_collect_word_and_libreoffice_fixtures(opened: Workspace, capsys) -> None:
+    files = sorted(str(p) for p in FIXTURES.glob("*.docx"))
+    assert len(files) == 5
+    assert main(["round", "collect", POSITION, *files, "--reviewer", "bmfsfj"]) == 0
+    found = items(opened)
+    kinds = [e["kind"] for e in found]
+    assert kinds.count("comment") == 5  # four threads in comments.docx + one from LibreOffice
+    assert kinds.count("move") == 1
+    assert [e["id"] for e in found] == [f"R1-{i:03d}" for i in range(1, len(found) + 1)]
+    by_text = {e["text"]: e for e in found}
+    thread = by_text["Do something."]
+    assert [r["text"] for r in thread["replies"]] == ["Do something else."]
+    assert by_text["This one has multiple paragraphs.\n\nSee?"]["anchor"]["quote"] == "more"
+    assert by_text["A comment across paragraphs."]["anchor"]["quote"] == "a new paragraph. And so"
+    libre = by_text["Welche Länder sind gemeint?"]
+    assert libre["date"] is None and libre["author"] == "Referat Familie NRW"
+    assert by_text[" Sie stärken Familien im Sozialraum."]["kind"] == "insertion"
+    deletions = [e for e in found if e["kind"] == "deletion"]
+    assert {e["deleted"] for e in deletions} == {"Familienzentren ", "n excessively modified"}
+    assert by_text["two exciting "]["anchor"]["before"] == "This is a text with "
+    for entry in found:  # nothing of the fixtures belongs to this paper: kept, marked unanchored
+        assert entry["anchor"]["method"] == "none" and entry["decision"] == "offen"
+        assert (opened.papers_dir / POSITION / entry["source"]["file"]).is_file()
+
+
+def test_collect_twice_changes_nothing(opened: Workspace, capsys) -> None:
+    files = [str(FIXTURES / "comments.docx")]
+    assert main(["round", "collect", POSITION, *files, "--reviewer", "bmfsfj"]) == 0
+    before = (opened.papers_dir / POSITION / "rounds" / "1" / "comments.yaml").read_bytes()
+    assert main(["round", "collect", POSITION, *files, "--reviewer", "bmfsfj"]) == 0
+    assert "already collected" in capsys.readouterr().out
+    after = (opened.papers_dir / POSITION / "rounds" / "1" / "comments.yaml").read_bytes()
+    assert before == after
+
+
+def test_libreoffice_fixture_anchors_by_bookmark(tmp_path: Path, monkeypatch, capsys) -> None:
+    """The fixture's source Markdown as a paper: blk- bookmarks lead back to file:line."""
+    from conftest import make_workspace
+
+    ws = make_workspace(tmp_path / "ws", papers=(POSITION,))
+    monkeypatch.chdir(ws.root)
+    text_dir = ws.papers_dir / POSITION / "text"
+    for old in text_dir.iterdir():
+        old.unlink()
+    (text_dir / "01-ausgangslage.md").write_text(
+        (FIXTURES / "libreoffice_reviewed.source.md").read_text("utf-8"), "utf-8")
+    (ws.root / "reviewers.yaml").write_text(REVIEWERS.replace("bmfsfj", "nrw"), "utf-8")
+    assert main(["round", "open", POSITION, "--reviewers", "reviewers.yaml"]) == 0
+    assert main(["round", "collect", POSITION, str(FIXTURES / "libreoffice_reviewed.docx"),
+                 "--reviewer", "nrw"]) == 0
+    found = items(ws)
+    comment = next(e for e in found if e["kind"] == "comment")
+    assert comment["anchor"]["file"] == "text/01-ausgangslage.md"
+    assert comment["anchor"]["line"] == 8 and comment["anchor"]["section"] == "1 Ausgangslage"
+    deletion = next(e for e in found if e["kind"] == "deletion")
+    assert deletion["anchor"]["line"] == 4
+
+
+# ------------------------------------------------------------------ collect: bad input
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _docx_with(path: Path, replace: dict[str, bytes]) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts.update(replace)
+    return _zip(parts)
+
+
+def _bad_files(ws: Workspace) -> dict[str, tuple[bytes, str]]:
+    good = draft(ws)
+    doc_xml = zipfile.ZipFile(good).read("word/document.xml")
+    types = zipfile.ZipFile(good).read("[Content_Types].xml")
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
+    return {
+        "text.docx": (b"Dies ist keine Word-Datei.", "not a DOCX file (not a zip package)"),
+        "archive.docx": (_zip({"a.txt": b"hallo"}), "is a zip file but not a Word document"),
+        "alt.doc": (ole + "WordDocument".encode("utf-16-le"), "is an old Word file (.doc)"),
+        "geheim.docx": (ole + "EncryptionInfo".encode("utf-16-le"), "is password-protected"),
+        "makro.docm": (_docx_with(good, {
+            "[Content_Types].xml": types.replace(
+                b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                b"application/vnd.ms-word.document.macroEnabled.main+xml")}),
+            "macro-enabled document (.docm)"),
+        "bombe.docx": (_docx_with(good, {"word/document.xml": b"<a>" + b" " * (70 * 1024 * 1024) + b"</a>"}),
+                       "implausibly large"),
+        "xxe.docx": (_docx_with(good, {"word/document.xml": b'<?xml version="1.0"?>\n<!DOCTYPE x '
+                                       b'[<!ENTITY e SYSTEM "file:///etc/passwd">]>' + doc_xml[38:]}),
+                     "declares a DOCTYPE or entities"),
+        "lachen.docx": (_docx_with(good, {"word/document.xml": b'<!DOCTYPE l [<!ENTITY a "ha">'
+                                          b'<!ENTITY b "&a;&a;&a;">]><l>&b;</l>'}),
+                        "declares a DOCTYPE or entities"),
+    }
+
+
+def test_bad_files_each_get_one_clear_line(opened: Workspace, capsys) -> None:
+    bad = _bad_files(opened)
+    paths = []
+    for name, (data, _message) in bad.items():
+        path = opened.root / name
+        path.write_bytes(data)
+        paths.append(str(path))
+    good = str(FIXTURES / "track_changes_insertion.docx")
+    code = main(["round", "collect", POSITION, *paths, good, "--reviewer", "bmfsfj"])
+    out = capsys.readouterr()
+    assert code == 1
+    errors = [line for line in out.err.splitlines() if line.startswith("FAILED")]
+    assert len(errors) == len(bad)
+    for name, (_data, message) in bad.items():
+        line = next(e for e in errors if f"/{name}:" in e)
+        assert message in line
+    assert [e["kind"] for e in items(opened)] == ["insertion"]  # the good file still counts
+    returned = sorted(p.name for p in (opened.papers_dir / POSITION / "rounds" / "1" / "returned").iterdir())
+    assert len(returned) == 1
+
+
+def test_file_from_another_paper_or_round(opened: Workspace, capsys) -> None:
+    from papier import ooxml
+
+    other = opened.root / "andere.docx"
+    other.write_bytes(draft(opened).read_bytes())
+    ooxml.set_custom_properties(other, {"papier.paper": "ein-anderes-papier", "papier.round": "1",
+                                        "papier.reviewer": "bmfsfj"})
+    late = opened.root / "alt.docx"
+    late.write_bytes(draft(opened).read_bytes())
+    ooxml.set_custom_properties(late, {"papier.paper": POSITION, "papier.round": "7",
+                                       "papier.reviewer": "bmfsfj"})
+    assert main(["round", "collect", POSITION, str(other), str(late)]) == 1
+    err = capsys.readouterr().err
+    assert "draft of paper 'ein-anderes-papier'" in err and "sent in round 7" in err
+    assert items(opened) == []
+
+
+def test_unknown_reviewer(opened: Workspace, capsys) -> None:
+    assert main(["round", "collect", POSITION, str(FIXTURES / "comments.docx"),
+                 "--reviewer", "niemand"]) == 1
+    assert "reviewer 'niemand' is not in round 1" in capsys.readouterr().err
+    assert main(["round", "collect", POSITION, str(FIXTURES / "comments.docx")]) == 1
+    assert "cannot tell who returned this file" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ decide, matrix, apply, close
+
+
+def _edit_draft(ws: Workspace, reviewer: str) -> Path:
+    """A reviewer's edits written as Word writes them (w:ins, w:del, a comment) into our copy."""
+    from lxml import etree
+
+    path = draft(ws, reviewer)
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    target = None
+    for p in root.iter(f"{W}p"):
+        text = "".join(t.text or "" for t in p.iter(f"{W}t"))
+        if text.startswith("Kinder wachsen nicht in Zuständigkeiten auf"):
+            target = p
+            break
+    assert target is not None
+    run = next(r for r in target.iter(f"{W}r") if any("Zuständigkeiten" in (t.text or "")
+                                                        for t in r.iter(f"{W}t")))
+    t = run.find(f"{W}t")
+    head, tail = t.text.split("Zuständigkeiten", 1)
+    t.text = head
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    dele = etree.SubElement(run.getparent(), f"{W}del", {f"{W}id": "901", f"{W}author": "Jonas Muster",
+                                                        f"{W}date": "2026-11-30T10:00:00Z"})
+    dr = etree.SubElement(dele, f"{W}r")
+    etree.SubElement(dr, f"{W}delText").text = "Zuständigkeiten"
+    ins = etree.SubElement(run.getparent(), f"{W}ins", {f"{W}id": "902", f"{W}author": "Jonas Muster",
+                                                       f"{W}date": "2026-11-30T10:00:00Z"})
+    ir = etree.SubElement(ins, f"{W}r")
+    etree.SubElement(ir, f"{W}t").text = "Verwaltungsgrenzen"
+    rest = etree.SubElement(run.getparent(), f"{W}r")
+    tt = etree.SubElement(rest, f"{W}t")
+    tt.text = tail
+    tt.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    parent = run.getparent()
+    for el in (dele, ins, rest):
+        parent.remove(el)
+    index = parent.index(run)
+    for offset, el in enumerate((dele, ins, rest), 1):
+        parent.insert(index + offset, el)
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    out = ws.root / f"zurueck-{reviewer}.docx"
+    out.write_bytes(_zip(parts))
+    return out
+
+
+def test_decide_matrix_apply_close(opened: Workspace, capsys) -> None:
+    returned = _edit_draft(opened, "stadt-ludwigsburg")
+    assert main(["round", "collect", POSITION, str(returned)]) == 0  # reviewer from the properties
+    [entry] = items(opened)
+    assert entry["kind"] == "replacement" and entry["reviewer"] == "stadt-ludwigsburg"
+    assert entry["deleted"] == "Zuständigkeiten" and entry["text"] == "Verwaltungsgrenzen"
+    assert entry["anchor"]["method"] == "bookmark"
+    assert entry["anchor"]["file"] == "text/01-ausgangslage.md" and entry["anchor"]["line"] == 3
+    assert entry["anchor"]["section"] == "1 Ausgangslage"
+
+    assert main(["round", "close", POSITION]) == 2
+    assert "R1-001" in capsys.readouterr().err
+    assert main(["round", "decide", POSITION, "R1-001", "--accept", "--response", "Präziser."]) == 0
+    capsys.readouterr()
+    assert main(["round", "matrix", POSITION, "--to", "md", "--anonymize"]) == 0
+    matrix = Path(capsys.readouterr().out.strip()).read_text("utf-8")
+    assert "| R1-001 | 1 Ausgangslage<br>text/01-ausgangslage.md:3 |" in matrix
+    assert "Stelle B" in matrix and "Ludwigsburg" not in matrix.split("|---|")[-1]
+    assert "Ersetzen: „Zuständigkeiten“ durch „Verwaltungsgrenzen“ | übernommen | Präziser. |" in matrix
+
+    chapter = opened.papers_dir / POSITION / "text" / "01-ausgangslage.md"
+    before = chapter.read_text("utf-8")
+    assert main(["round", "apply", POSITION]) == 0
+    after = chapter.read_text("utf-8")
+    assert after == before.replace("Kinder wachsen nicht in Zuständigkeiten auf",
+                                   "Kinder wachsen nicht in Verwaltungsgrenzen auf")
+    assert main(["round", "apply", POSITION]) == 0  # nothing left: changes nothing
+    assert chapter.read_text("utf-8") == after
+    capsys.readouterr()
+    assert main(["round", "close", POSITION]) == 0
+    assert "status: entwurf" in (opened.papers_dir / POSITION / "paper.yaml").read_text("utf-8")
+
+
+def test_apply_refuses_edited_source(opened: Workspace, capsys) -> None:
+    returned = _edit_draft(opened, "bmfsfj")
+    assert main(["round", "collect", POSITION, str(returned)]) == 0
+    assert main(["round", "decide", POSITION, "R1-001", "--accept"]) == 0
+    chapter = opened.papers_dir / POSITION / "text" / "01-ausgangslage.md"
+    edited = chapter.read_text("utf-8").replace("Kinder wachsen nicht", "Kinder wachsen eben nicht")
+    chapter.write_text(edited, "utf-8")
+    capsys.readouterr()
+    assert main(["round", "apply", POSITION]) == 1
+    err = capsys.readouterr().err
+    assert "refused R1-001" in err and "text/01-ausgangslage.md:3: the text was edited since" in err
+    assert chapter.read_text("utf-8") == edited
+
+
+def test_check_validates_hand_edits(opened: Workspace, capsys) -> None:
+    assert main(["round", "collect", POSITION, str(FIXTURES / "comments.docx"), "--reviewer", "bmfsfj"]) == 0
+    path = opened.papers_dir / POSITION / "rounds" / "1" / "comments.yaml"
+    path.write_text(path.read_text("utf-8").replace("decision: offen", "decision: vielleicht", 1), "utf-8")
+    capsys.readouterr()
+    assert main(["check", POSITION]) == 1
+    out = capsys.readouterr().out
+    assert "rounds/1/comments.yaml:" in out and "decision 'vielleicht' is not one of" in out
+
+
+def test_status_json(opened: Workspace, capsys) -> None:
+    assert main(["round", "collect", POSITION, str(FIXTURES / "comments.docx"), "--reviewer", "bmfsfj"]) == 0
+    capsys.readouterr()
+    assert main(["round", "status", POSITION, "--json"]) == 0
+    import json
+
+    info = json.loads(capsys.readouterr().out)
+    assert info["items"] == 4 and info["by_kind"] == {"comment": 4}
+    assert [r["answered"] for r in info["reviewers"]] == [True, False]
+    assert info["open"] == ["R1-001", "R1-002", "R1-003", "R1-004"]
+
+
+def test_matrix_formats(opened: Workspace, capsys) -> None:
+    from openpyxl import load_workbook
+
+    assert main(["round", "collect", POSITION, str(FIXTURES / "comments.docx"), "--reviewer", "bmfsfj"]) == 0
+    capsys.readouterr()
+    for fmt in ("xlsx", "docx", "csv"):
+        assert main(["round", "matrix", POSITION, "--to", fmt]) == 0
+    folder = opened.papers_dir / POSITION / "rounds" / "1"
+    book = load_workbook(folder / "kommentarmatrix-runde-1.xlsx")
+    sheet = book.active
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert sheet["A1"].value == "Nr." and sheet["E5"].value.startswith("Do something.\n↳ Jesse")
+    document = docx_part(folder / "kommentarmatrix-runde-1.docx", "word/document.xml")
+    assert document.find(f".//{W}pgSz").get(f"{W}orient") == "landscape"
+    assert document.find(f".//{W}tr/{W}trPr/{W}tblHeader") is not None
+    csv_text = (folder / "kommentarmatrix-runde-1.csv").read_text("utf-8-sig")
+    assert csv_text.startswith("Nr.;Kapitel / Zeile;Stelle;")
