@@ -56,12 +56,12 @@ def _apply_one(entry: Any, text: str) -> tuple[str | None, str]:
             return "", ""
         return None, "the paragraph no longer reads as sent"
     if kind in ("deletion", "replacement"):
-        match = _one(_pattern(deleted), text) if deleted.strip() else None
-        if match is None and before:
-            match = _one(f"(?<={_pattern(before)}){_pattern(deleted)}", text)
+        match = _one(f"({_pattern(deleted)})", text) if deleted.strip() else None
+        if match is None and before.strip():  # the context before it tells which occurrence
+            match = _one(f"{_pattern(before)}({_pattern(deleted)})", text)
         if match is None:
             return None, f"„{deleted.strip()}“ is not found exactly once in the source"
-        return text[:match.start()] + inserted + text[match.end():], ""
+        return text[:match.start(1)] + inserted + text[match.end(1):], ""
     if before.strip():
         match = _one(_pattern(before), text)
         if match is not None:

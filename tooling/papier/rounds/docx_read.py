@@ -230,8 +230,7 @@ def _changes(paragraphs: list[Paragraph]) -> list[Found]:
         for seg in para.segments:
             if seg.rev is not None:
                 last = groups[-1] if groups else None
-                if last and last[0].kind == seg.rev.kind and last[0].author == seg.rev.author \
-                        and last[2] + (len(last[1]) if last[0].kind in ("del", "moveFrom") else 0) == offset:
+                if last and last[0] is seg.rev:  # runs of one w:ins/w:del element
                     groups[-1] = (last[0], last[1] + seg.text, last[2])
                 else:
                     groups.append((seg.rev, seg.text, offset))

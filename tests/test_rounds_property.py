@@ -1,0 +1,93 @@
+"""Property: across collect, decide and apply no reviewer item is lost, duplicated or changed."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from conftest import POSITION, make_workspace
+from papier import yamlio
+from papier.cli import main
+from readback import W
+from test_rounds import REVIEWERS, _zip
+
+WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüß", min_size=3, max_size=10)
+EDIT = st.tuples(st.sampled_from(["comment", "insertion", "deletion"]), st.integers(0, 30), WORDS)
+
+
+def _returned(draft: Path, out: Path, edits: list[tuple[str, int, str]]) -> None:
+    """Add comments, insertions and deletions to body paragraphs, as Word writes them."""
+    with zipfile.ZipFile(draft) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    body = [p for p in root.iter(f"{W}p") if p.find(f"{W}pPr/{W}pStyle") is not None
+            and p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") in ("BodyText", "FirstParagraph")]
+    comments = etree.Element(f"{W}comments", nsmap={"w": W[1:-1]})
+    author = {f"{W}author": "Prüferin", f"{W}date": "2026-11-30T09:00:00Z"}
+    for number, (kind, where, word) in enumerate(edits):
+        p = body[where % len(body)]
+        ident = str(100 + number)
+        if kind == "comment":
+            c = etree.SubElement(comments, f"{W}comment", {f"{W}id": ident, **author})
+            etree.SubElement(etree.SubElement(etree.SubElement(c, f"{W}p"), f"{W}r"), f"{W}t").text = word
+            p.append(etree.Element(f"{W}commentRangeStart", {f"{W}id": ident}))
+            p.append(etree.Element(f"{W}commentRangeEnd", {f"{W}id": ident}))
+            ref = etree.SubElement(p, f"{W}r")
+            etree.SubElement(ref, f"{W}commentReference", {f"{W}id": ident})
+        else:
+            tag, text_tag = ("ins", "t") if kind == "insertion" else ("del", "delText")
+            rev = etree.SubElement(p, f"{W}{tag}", {f"{W}id": ident, **author})
+            etree.SubElement(etree.SubElement(rev, f"{W}r"), f"{W}{text_tag}").text = f" {word}"
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    parts["word/comments.xml"] = etree.tostring(comments, xml_declaration=True, encoding="UTF-8")
+    types = parts["[Content_Types].xml"].decode()
+    if "/word/comments.xml" not in types:
+        override = ('<Override PartName="/word/comments.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"/>')
+        parts["[Content_Types].xml"] = types.replace("</Types>", override + "</Types>").encode()
+    out.write_bytes(_zip(parts))
+
+
+# each example opens a round and builds a DOCX (~0.5 s): no shrinking, the failing example is printed
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck),
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(edits=st.lists(EDIT, min_size=1, max_size=12, unique_by=lambda e: (e[0], e[1] % 31, e[2])),
+       decisions=st.lists(st.sampled_from(["--accept", "--reject", "--note", "--partly"]), max_size=12))
+def test_no_item_lost_or_duplicated(tmp_path_factory, edits, decisions) -> None:
+    root = tmp_path_factory.mktemp("prop")
+    ws = make_workspace(root / "ws", papers=(POSITION,))
+    import os
+
+    old = os.getcwd()
+    os.chdir(ws.root)
+    try:
+        (ws.root / "r.yaml").write_text(REVIEWERS, "utf-8")
+        assert main(["round", "open", POSITION, "--reviewers", "r.yaml"]) == 0
+        draft = ws.build_dir / POSITION / "runde-1" / f"{POSITION}-v0.1.0-bmfsfj.docx"
+        returned = ws.root / "zurueck.docx"
+        _returned(draft, returned, edits)
+        assert main(["round", "collect", POSITION, str(returned)]) == 0
+        assert main(["round", "collect", POSITION, str(returned)]) == 0  # again: nothing new
+        path = ws.papers_dir / POSITION / "rounds" / "1" / "comments.yaml"
+        first, _ = yamlio.load(path)
+        # every word the reviewer wrote or struck is in exactly one item (an insertion next to
+        # a deletion is one replacement item carrying both)
+        collected = [v for e in first for v in (e["text"], e.get("deleted", "")) if v]
+        assert sorted(collected) == sorted(f" {w}" if k != "comment" else w for k, _, w in edits)
+        for entry, flag in zip(list(first), decisions, strict=False):
+            assert main(["round", "decide", POSITION, entry["id"], flag]) == 0
+        main(["round", "apply", POSITION])
+        after, _ = yamlio.load(path)
+        assert [e["id"] for e in after] == [e["id"] for e in first]
+        for a, b in zip(after, first, strict=True):
+            for key in ("reviewer", "author", "date", "kind", "text", "anchor", "source"):
+                assert a[key] == b[key]
+        assert len({e["id"] for e in after}) == len(after)
+    finally:
+        os.chdir(old)
+        shutil.rmtree(root, ignore_errors=True)
