@@ -397,3 +397,66 @@ def test_matrix_formats(opened: Workspace, capsys) -> None:
     assert document.find(f".//{W}tr/{W}trPr/{W}tblHeader") is not None
     csv_text = (folder / "kommentarmatrix-runde-1.csv").read_text("utf-8-sig")
     assert csv_text.startswith("Nr.;Kapitel / Zeile;Stelle;")
+
+
+# ------------------------------------------------------------------ a real word processor
+
+
+def _add_comment(path: Path, starts_with: str, text: str) -> None:
+    """A comment on the first words of a paragraph, as Word writes it (range + reference)."""
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    target = next(p for p in root.iter(f"{W}p")
+                  if "".join(t.text or "" for t in p.iter(f"{W}t")).startswith(starts_with))
+    first_run = next(target.iter(f"{W}r"))
+    first_run.addprevious(etree.Element(f"{W}commentRangeStart", {f"{W}id": "77"}))
+    first_run.addnext(etree.Element(f"{W}commentRangeEnd", {f"{W}id": "77"}))
+    ref = etree.SubElement(target, f"{W}r")
+    etree.SubElement(ref, f"{W}commentReference", {f"{W}id": "77"})
+    comments = etree.fromstring(parts["word/comments.xml"])
+    comment = etree.SubElement(comments, f"{W}comment", {
+        f"{W}id": "77", f"{W}author": "Jonas Muster", f"{W}date": "2026-11-30T11:00:00Z",
+        f"{W}initials": "JM"})
+    etree.SubElement(etree.SubElement(etree.SubElement(comment, f"{W}p"), f"{W}r"), f"{W}t").text = text
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    parts["word/comments.xml"] = etree.tostring(comments, xml_declaration=True, encoding="UTF-8")
+    path.write_bytes(_zip(parts))
+
+
+def test_libreoffice_roundtrip(opened: Workspace, tmp_path: Path, capsys) -> None:
+    """The reviewer copy, edited, opened and saved again by LibreOffice (which rewrites
+    bookmarks, comments and revisions its own way), still collects to the right lines."""
+    import os
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is missing on CI: .ci/run installs libreoffice-writer-nogui")
+        pytest.skip("LibreOffice (soffice) is not installed on this machine")
+    edited = _edit_draft(opened, "stadt-ludwigsburg")
+    _add_comment(edited, "Dieser Handlungsansatz ist in Deutschland", "Welche Länder genau?")
+    outdir = tmp_path / "libreoffice"
+    run = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir), str(edited)],
+        capture_output=True, text=True, timeout=180, check=False)
+    saved = outdir / edited.name
+    assert saved.is_file(), run.stderr
+    assert zipfile.ZipFile(saved).read("word/document.xml") != zipfile.ZipFile(edited).read(
+        "word/document.xml"), "LibreOffice wrote the file anew"
+    assert main(["round", "collect", POSITION, str(saved)]) == 0
+    found = {e["kind"]: e for e in items(opened)}
+    assert set(found) == {"replacement", "comment"}
+    replacement, comment = found["replacement"], found["comment"]
+    assert replacement["reviewer"] == "stadt-ludwigsburg"  # custom properties survived
+    assert (replacement["deleted"], replacement["text"]) == ("Zuständigkeiten", "Verwaltungsgrenzen")
+    assert replacement["anchor"]["method"] == "bookmark"
+    assert (replacement["anchor"]["file"], replacement["anchor"]["line"]) == ("text/01-ausgangslage.md", 3)
+    assert comment["text"] == "Welche Länder genau?" and comment["author"] == "Jonas Muster"
+    assert comment["anchor"]["method"] == "bookmark"
+    assert comment["anchor"]["line"] == 11 and comment["anchor"]["section"] == "1 Ausgangslage"
