@@ -9,7 +9,7 @@ from conftest import REPO
 from papier.cli import main
 from papier.workspace import Workspace
 
-COMMANDS = ("new", "list", "check", "build")
+COMMANDS = ("new", "list", "check", "build", "round")
 
 
 def readme_commands() -> list[list[str]]:
@@ -20,6 +20,10 @@ def readme_commands() -> list[list[str]]:
 
 
 def test_readme_papier_commands_run(workspace: Workspace, capsys) -> None:
+    text = (REPO / "README.md").read_text("utf-8")
+    reviewers = re.search(r"```yaml\n# reviewers.yaml\n(.*?)```", text, re.S)
+    assert reviewers is not None
+    (workspace.root / "reviewers.yaml").write_text(reviewers.group(1), "utf-8")
     commands = readme_commands()
     assert {c[0] for c in commands} == set(COMMANDS)
     for argv in commands:

@@ -15,9 +15,7 @@ from papier.rounds.docx_read import read_docx
 from papier.workspace import Workspace
 from readback import W, docx_part, docx_text, paragraphs
 
-FIXTURES = REPO.parent / "shared" / "fixtures" / "word"
-if not FIXTURES.is_dir():  # CI clones the repository beside shared/
-    FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "word"
+FIXTURES = REPO.parent / "shared" / "fixtures" / "word"  # shared/ lies beside the repository
 REVIEWERS = """\
 - id: bmfsfj
   name: Dr. Maria Beispiel
