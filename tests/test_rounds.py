@@ -458,3 +458,115 @@ def test_libreoffice_roundtrip(opened: Workspace, tmp_path: Path, capsys) -> Non
     assert comment["text"] == "Welche Länder genau?" and comment["author"] == "Jonas Muster"
     assert comment["anchor"]["method"] == "bookmark"
     assert comment["anchor"]["line"] == 11 and comment["anchor"]["section"] == "1 Ausgangslage"
+
+
+# ------------------------------------------------------------------ more of what Word writes
+
+
+def _rewrite(path: Path, out: Path, edit) -> Path:
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    edit(root, parts)
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    out.write_bytes(_zip(parts))
+    return out
+
+
+def _paragraph(root, starts_with: str):
+    return next(p for p in root.iter(f"{W}p")
+                if "".join(t.text or "" for t in p.iter(f"{W}t")).startswith(starts_with))
+
+
+def test_copy_without_bookmarks_is_anchored_by_text(opened: Workspace, capsys) -> None:
+    """A reviewer pasted the text into a new file: no bookmarks, no properties."""
+    edited = _edit_draft(opened, "bmfsfj")
+
+    def strip(root, parts) -> None:
+        for tag in ("bookmarkStart", "bookmarkEnd"):
+            for el in list(root.iter(f"{W}{tag}")):
+                el.getparent().remove(el)
+        parts.pop("docProps/custom.xml")
+
+    copy = _rewrite(edited, opened.root / "kopie-bmfsfj.docx", strip)
+    assert main(["round", "collect", POSITION, str(copy)]) == 0  # reviewer from the file name
+    [entry] = items(opened)
+    assert entry["reviewer"] == "bmfsfj" and entry["anchor"]["method"] == "text"
+    assert (entry["anchor"]["file"], entry["anchor"]["line"]) == ("text/01-ausgangslage.md", 3)
+
+
+def test_whole_paragraph_insertion_and_deletion(opened: Workspace, capsys) -> None:
+    from lxml import etree
+
+    def edit(root, parts) -> None:
+        rev = {f"{W}id": "501", f"{W}author": "Maria Beispiel", f"{W}date": "2026-12-01T08:00:00Z"}
+        gone = _paragraph(root, "Gerade Familien, die von klassischen")
+        ppr = gone.find(f"{W}pPr")
+        etree.SubElement(etree.SubElement(ppr, f"{W}rPr"), f"{W}del", rev)
+        for run in list(gone.findall(f"{W}r")):
+            wrapper = etree.Element(f"{W}del", rev)
+            run.addprevious(wrapper)
+            wrapper.append(run)
+            for t in run.findall(f"{W}t"):
+                t.tag = f"{W}delText"
+        anchor = _paragraph(root, "Die Chancen eines Kindes")
+        new = etree.Element(f"{W}p")
+        etree.SubElement(etree.SubElement(etree.SubElement(new, f"{W}pPr"), f"{W}rPr"), f"{W}ins", rev)
+        ins = etree.SubElement(new, f"{W}ins", rev)
+        etree.SubElement(etree.SubElement(ins, f"{W}r"), f"{W}t").text = "Ein neuer Absatz zur Sprache."
+        anchor.addnext(new)
+
+    returned = _rewrite(draft(opened), opened.root / "absatz.docx", edit)
+    assert main(["round", "collect", POSITION, str(returned)]) == 0
+    found = {e["kind"]: e for e in items(opened)}
+    deletion, insertion = found["deletion"], found["insertion"]
+    assert deletion["anchor"]["paragraph"] is True and deletion["deleted"].startswith("Gerade Familien")
+    assert deletion["anchor"]["line"] == 12
+    assert insertion["anchor"]["paragraph"] is True
+    assert insertion["text"] == "Ein neuer Absatz zur Sprache."
+    for ident in (deletion["id"], insertion["id"]):
+        assert main(["round", "decide", POSITION, ident, "--accept"]) == 0
+    assert main(["round", "apply", POSITION]) == 0
+    chapter = (opened.papers_dir / POSITION / "text" / "02-was-familienzentren-leisten.md").read_text()
+    assert "Gerade Familien, die von klassischen" not in chapter
+    assert "Ein neuer Absatz zur Sprache." in chapter
+    assert "zu müssen.\n\n## Bildungsgerechtigkeit" in chapter  # no stray blank lines
+    assert "im Stadtteil.\n\nEin neuer Absatz zur Sprache.\n\n## Knotenpunkt im Sozialraum" in chapter
+
+
+def test_resolved_unranged_and_revised_file(opened: Workspace, tmp_path: Path, capsys) -> None:
+    import shutil
+
+    """Word's resolved flag, a comment without a range, and a later file adding a reply."""
+    source = FIXTURES / "comments.docx"
+
+    def resolve(root, parts) -> None:
+        parts["word/commentsExtended.xml"] = parts["word/commentsExtended.xml"].replace(
+            b'w15:paraId="49E49F95" w15:done="0"', b'w15:paraId="49E49F95" w15:done="1"')
+        for tag in ("commentRangeStart", "commentRangeEnd"):
+            for el in list(root.iter(f"{W}{tag}")):
+                if el.get(f"{W}id") == "2":
+                    el.getparent().remove(el)
+
+    first = _rewrite(source, tmp_path / "erste.docx", lambda root, parts: None)
+    assert main(["round", "collect", POSITION, str(first), "--reviewer", "bmfsfj"]) == 0
+    assert len(items(opened)) == 4
+    revised = _rewrite(source, tmp_path / "zweite.docx", resolve)
+    capsys.readouterr()
+    assert main(["round", "collect", POSITION, str(revised), "--reviewer", "bmfsfj"]) == 0
+    out = capsys.readouterr().out
+    found = items(opened)
+    by_text = {e["text"]: e for e in found}
+    assert by_text["I left a comment."]["resolved"] is True
+    assert "1 thread(s)" in out
+    [unranged] = [e for e in found if e["text"] == "This one has multiple paragraphs.\n\nSee?"]
+    assert unranged["anchor"]["quote"] == "more"  # the same comment: recorded once, unchanged
+    assert len(found) == 4
+    round_folder = opened.papers_dir / POSITION / "rounds" / "1"
+    (round_folder / "comments.yaml").unlink()  # start over: the comment only ever came unranged
+    shutil.rmtree(round_folder / "returned")
+    assert main(["round", "collect", POSITION, str(revised), "--reviewer", "bmfsfj"]) == 0
+    [alone] = [e for e in items(opened) if e["text"].startswith("This one has")]
+    assert alone["anchor"]["quote"] == "One more. And this is one with a comment in a comment."

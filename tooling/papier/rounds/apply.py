@@ -51,7 +51,7 @@ def _apply_one(entry: Any, text: str) -> tuple[str | None, str]:
     before, after = str(anchor.get("before") or ""), str(anchor.get("after") or "")
     if anchor.get("paragraph"):
         if kind == "insertion":
-            return text.rstrip("\n") + "\n\n" + inserted.strip() + "\n", ""
+            return text.rstrip("\n") + "\n\n" + inserted.strip(), ""
         if kind == "deletion" and re.fullmatch(_pattern(deleted.strip()), text.strip()):
             return "", ""
         return None, "the paragraph no longer reads as sent"
@@ -138,6 +138,9 @@ def apply(ws: Workspace, slug: str, ids: list[str] | None = None,
             replacement = text.split("\n") if text else []
             lines[start:end] = replacement
             shift = len(replacement) - (end - start)
+            if not replacement and 0 < start < len(lines) and lines[start] == lines[start - 1] == "":
+                del lines[start]  # a removed paragraph takes one of its blank lines with it
+                shift -= 1
             for other in anchors.values():  # later blocks of the same file move with it
                 if other["file"] == rel and other["line"] - 1 >= end:
                     other["line"] += shift

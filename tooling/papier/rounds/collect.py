@@ -108,7 +108,12 @@ def identify_reviewer(rnd: Round, reading: Reading, path: Path, given: str | Non
 
 
 def _key(entry: Any) -> tuple[Any, ...]:
+    """What makes an item the same in a revised file. A dated comment is the same comment
+    even when the reviewer's later edits moved its range; changes are also told by place."""
     anchor = entry.get("anchor", {}) or {}
+    if entry.get("kind") == "comment" and entry.get("date"):
+        return (entry.get("reviewer"), "comment", entry.get("author"), entry.get("date"),
+                _norm(str(entry.get("text", ""))))
     return (entry.get("reviewer"), entry.get("kind"), entry.get("author"), entry.get("date"),
             _norm(str(entry.get("text", ""))), _norm(str(entry.get("deleted", ""))),
             anchor.get("block") or _norm(str(anchor.get("quote", ""))),
