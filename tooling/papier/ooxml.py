@@ -156,20 +156,19 @@ def _custom_xml(props: dict[str, str]) -> bytes:
 def set_custom_properties(path: Any, props: dict[str, str]) -> None:
     """Replace the custom document properties (File > Properties > Custom in Word)."""
 
-    def rels(data: bytes | None) -> bytes:
-        text = (data or b"").decode("utf-8")
-        if "docProps/custom.xml" in text:
-            return text.encode()
-        rel = f'<Relationship Id="rIdPapierCustom" Type="{CUSTOM_REL}" Target="docProps/custom.xml"/>'
-        return text.replace("</Relationships>", rel + "</Relationships>").encode()
+    def adding(marker: str, element: str, closing: str) -> Any:
+        """An edit that adds *element* before *closing* unless *marker* is already there."""
 
-    def types(data: bytes | None) -> bytes:
-        text = (data or b"").decode("utf-8")
-        if "/docProps/custom.xml" in text:
-            return text.encode()
-        override = f'<Override PartName="/docProps/custom.xml" ContentType="{CUSTOM_CT}"/>'
-        return text.replace("</Types>", override + "</Types>").encode()
+        def edit(data: bytes | None) -> bytes:
+            text = (data or b"").decode("utf-8")
+            return (text if marker in text else text.replace(closing, element + closing)).encode()
 
+        return edit
+
+    rels = adding("docProps/custom.xml", f'<Relationship Id="rIdPapierCustom" Type="{CUSTOM_REL}" '
+                  'Target="docProps/custom.xml"/>', "</Relationships>")
+    types = adding("/docProps/custom.xml", '<Override PartName="/docProps/custom.xml" '
+                   f'ContentType="{CUSTOM_CT}"/>', "</Types>")
     rewrite_parts(path, {
         "docProps/custom.xml": lambda _old: _custom_xml(props),
         "_rels/.rels": rels,

@@ -9,13 +9,21 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from papier import fsutil, i18n, yamlio
+from papier import fsutil, i18n, ooxml, yamlio
 from papier.assemble import assemble
 from papier.brand import load_brand
 from papier.build import logo_png
 from papier.errors import PaperInvalid, Problem
 from papier.paper import Paper, load_paper
-from papier.rounds.store import Reviewer, Round, RoundError, new_map, round_dir, round_numbers
+from papier.rounds.store import (
+    Reviewer,
+    Round,
+    RoundError,
+    load_round,
+    new_map,
+    round_dir,
+    round_numbers,
+)
 from papier.stamp import Stamp, source_state
 from papier.workspace import SLUG_RE, Workspace
 from papier.writers import make_context
@@ -80,8 +88,6 @@ def open_round(ws: Workspace, slug: str, reviewers_file: Path, deadline: dt.date
     paper = load_paper(ws, slug)
     numbers = round_numbers(paper)
     if numbers:
-        from papier.rounds.store import load_round
-
         last = load_round(paper, numbers[-1])
         if last.state == "open":
             raise RoundError(
@@ -117,8 +123,6 @@ def open_round(ws: Workspace, slug: str, reviewers_file: Path, deadline: dt.date
         out.parent.mkdir(parents=True, exist_ok=True)
         with fsutil.atomic_path(out) as tmp:
             shutil.copyfile(base, tmp)
-            from papier import ooxml
-
             ooxml.set_custom_properties(tmp, {
                 "papier.paper": slug, "papier.round": str(number),
                 "papier.reviewer": reviewer.id, "papier.version": paper.version,
