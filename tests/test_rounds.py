@@ -570,3 +570,55 @@ def test_resolved_unranged_and_revised_file(opened: Workspace, tmp_path: Path, c
     assert main(["round", "collect", POSITION, str(revised), "--reviewer", "bmfsfj"]) == 0
     [alone] = [e for e in items(opened) if e["text"].startswith("This one has")]
     assert alone["anchor"]["quote"] == "One more. And this is one with a comment in a comment."
+
+
+def _uno_python() -> str | None:
+    import os
+    import subprocess
+
+    for candidate in ("/usr/bin/python3", "/usr/local/bin/python3"):
+        if os.path.exists(candidate) and subprocess.run(
+                [candidate, "-c", "import uno"], capture_output=True, check=False).returncode == 0:
+            return candidate
+    return None
+
+
+def test_libreoffice_makes_the_tracked_changes(opened: Workspace, tmp_path: Path, capsys) -> None:
+    """LibreOffice itself edits the reviewer copy with change tracking (through UNO).
+
+    Headless UNO will not load a file whose tracked changes are protected, so the test
+    lifts the protection first, as a reviewer's 'Edit › Track Changes › Protect' would."""
+    import os
+    import re
+    import subprocess
+
+    python = _uno_python()
+    if python is None:
+        if os.environ.get("CI"):
+            pytest.fail("python3-uno is missing on CI: .ci/run installs it")
+        pytest.skip("Debian's python3-uno is not installed on this machine")
+
+    def unprotect(root, parts) -> None:
+        parts["word/settings.xml"] = re.sub(rb"<w:documentProtection[^>]*/>", b"",
+                                            parts["word/settings.xml"])
+
+    copy = _rewrite(draft(opened, "stadt-ludwigsburg"), tmp_path / "kopie.docx", unprotect)
+    saved = tmp_path / "zurueck.docx"
+    script = Path(__file__).parent / "libreoffice" / "review.py"
+    run = subprocess.run([python, str(script), str(copy), str(saved)], capture_output=True,
+                         text=True, timeout=300, check=False)
+    assert run.returncode == 0 and saved.is_file(), run.stderr[-2000:]
+    assert main(["round", "collect", POSITION, str(saved)]) == 0
+    found = items(opened)
+    assert sorted(e["kind"] for e in found) == ["deletion", "replacement"]
+    by_kind = {e["kind"]: e for e in found}
+    replacement, deletion = by_kind["replacement"], by_kind["deletion"]
+    assert (replacement["deleted"], replacement["text"]) == ("Zuständigkeiten", "Verwaltungsgrenzen")
+    assert replacement["reviewer"] == "stadt-ludwigsburg" and replacement["anchor"]["method"] == "bookmark"
+    assert replacement["anchor"]["line"] == 3
+    assert deletion["deleted"] == "längst " and deletion["anchor"]["line"] == 11
+    for entry in found:
+        assert main(["round", "decide", POSITION, entry["id"], "--accept"]) == 0
+    assert main(["round", "apply", POSITION]) == 0
+    text = (opened.papers_dir / POSITION / "text" / "01-ausgangslage.md").read_text("utf-8")
+    assert "nicht in Verwaltungsgrenzen auf" in text and "ist in Deutschland keine Ausnahme" in text
