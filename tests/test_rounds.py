@@ -622,3 +622,20 @@ def test_libreoffice_makes_the_tracked_changes(opened: Workspace, tmp_path: Path
     assert main(["round", "apply", POSITION]) == 0
     text = (opened.papers_dir / POSITION / "text" / "01-ausgangslage.md").read_text("utf-8")
     assert "nicht in Verwaltungsgrenzen auf" in text and "ist in Deutschland keine Ausnahme" in text
+
+
+def test_list_items_carry_their_own_bookmark(workspace: Workspace, capsys) -> None:
+    from conftest import ANALYSIS
+
+    (workspace.root / "reviewers.yaml").write_text(REVIEWERS, "utf-8")
+    assert main(["round", "open", ANALYSIS, "--reviewers", "reviewers.yaml"]) == 0
+    path = workspace.build_dir / ANALYSIS / "runde-1" / f"{ANALYSIS}-v0.1.0-bmfsfj.docx"
+    reading = read_docx(path)
+    items_ = [p for p in reading.paragraphs if p.original.startswith(("Bildung und Betreuung der",
+                                                                       "Beratung und Unterstützung der"))]
+    assert len(items_) == 2 and items_[0].block != items_[1].block
+    import json
+
+    anchors = json.loads((workspace.papers_dir / ANALYSIS / "rounds" / "1" / "anchors.json").read_text())
+    assert [anchors[p.block]["line"] for p in items_] == [9, 11]
+    assert anchors[items_[0].block]["file"] == "text/02-handlungsfelder.md"

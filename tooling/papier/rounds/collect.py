@@ -129,8 +129,8 @@ def _entry(item: Found, reviewer: str, anchor: dict[str, Any], source: dict[str,
         entry["deleted"] = item.deleted
     if item.kind == "comment":
         entry["initials"] = item.initials
-        entry["replies"] = item.replies
-        entry["resolved"] = item.resolved
+    entry["replies"] = item.replies  # Word threads only comments; kept on every item alike
+    entry["resolved"] = item.resolved
     entry["anchor"] = anchor
     entry["source"] = source
     entry["decision"] = "offen"
