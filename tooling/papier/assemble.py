@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from papier import ast, cites, i18n, pandoc
+from papier import cites, i18n, pandoc
+from papier import pandoc_ast as ast
 from papier.errors import PapierError, Problem, ToolError
 from papier.paper import Paper
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from papier import ast
+from papier import pandoc_ast as ast
 
 _KEY = r"[A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*\w)?"
 _TOKENS = re.compile(

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from papier import ast, i18n, pandoc
+from papier import i18n, pandoc
+from papier import pandoc_ast as ast
 from papier.assemble import Assembled
 from papier.brand import Brand
 from papier.paper import Paper

@@ -19,7 +19,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from papier import ast, fsutil, i18n, ooxml, pandoc
+from papier import fsutil, i18n, ooxml, pandoc
+from papier import pandoc_ast as ast
 from papier.raster import svg_to_png
 from papier.writers import Context, number_captions
 

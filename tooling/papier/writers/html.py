@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from papier import ast, fsutil, pandoc
+from papier import fsutil, pandoc
+from papier import pandoc_ast as ast
 from papier.writers import Context, number_captions
 
 SKIP_LABEL = {"de": "Zum Inhalt springen", "en": "Skip to content"}

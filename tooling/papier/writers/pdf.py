@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from papier import ast, fsutil, i18n, pandoc
+from papier import fsutil, i18n, pandoc
+from papier import pandoc_ast as ast
 from papier.errors import ToolError
 from papier.writers import Context
 
