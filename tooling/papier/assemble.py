@@ -213,7 +213,7 @@ class _ChapterReader:
             self.chapter.cites.extend((key, line) for key in keys)
             return cite
         elif kind == "Quoted":
-            return _quoted(node, self.paper.lang)
+            return quoted(node, self.paper.lang)
         if node_attr is not None:
             src = ast.kv(node_attr).get("src")
             if src and not (self.paper.folder / src).is_file():
@@ -260,7 +260,7 @@ def _merge_str(items: list[Any]) -> list[Any]:
     return out
 
 
-def _quoted(node: ast.Node, lang: str) -> list[ast.Node]:
+def quoted(node: ast.Node, lang: str) -> list[ast.Node]:
     """„…“ and ‚…‘ (German) or “…” and ‘…’ (English) in every output format."""
     dq_open, dq_close, sq_open, sq_close = i18n.quotes(lang)
     double = node["c"][0]["t"] == "DoubleQuote"

@@ -102,19 +102,23 @@ def build_paper(ws: Workspace, brand: Brand, slug: str, formats: Iterable[str], 
     """Build one paper into *formats*; never raises for the paper's own problems."""
     started = time.perf_counter()
     formats = list(formats)
+    results: list[Result] = []
+
+    def failed(fmts: list[str], exc: PapierError) -> list[Result]:
+        for fmt in fmts:
+            result = Result(slug, fmt, None, time.perf_counter() - started, error=str(exc))
+            report(result)
+            results.append(result)
+        return results
+
     try:
         paper = load_paper(ws, slug)
         stamp = make_stamp(paper, source_state(paper), final)
     except PapierError as exc:
-        results = [Result(slug, fmt, None, time.perf_counter() - started, error=str(exc))
-                   for fmt in formats]
-        for r in results:
-            report(r)
-        return results
+        return failed(formats, exc)
     keys = {fmt: input_key(paper, stamp, fmt, final) for fmt in formats}
     key_dir = ws.cache_dir / slug
     todo = []
-    results = []
     for fmt in formats:
         out = output_path(out_dir, paper, fmt)
         key_file = key_dir / f"{fmt}{'-final' if final else ''}.key"
@@ -132,11 +136,7 @@ def build_paper(ws: Workspace, brand: Brand, slug: str, formats: Iterable[str], 
             raise PaperInvalid(assembled.problems)
         ctx = make_context(assembled, brand, stamp, final, key_dir)
     except PapierError as exc:
-        for fmt, _out, _key in todo:
-            result = Result(slug, fmt, None, time.perf_counter() - started, error=str(exc))
-            report(result)
-            results.append(result)
-        return results
+        return failed([fmt for fmt, _out, _key in todo], exc)
     key_dir.mkdir(parents=True, exist_ok=True)
 
     def one(job: tuple[str, Path, Path]) -> Result:

@@ -50,16 +50,21 @@ class Stamp:
         return bool(self.text)
 
 
-def make_stamp(paper: Paper, state: SourceState, final: bool, label: str | None = None) -> Stamp:
+def page_footer(lang: str) -> str:
+    """'Seite {page} von {pages}': each writer fills in its own page fields."""
+    return f"{i18n.label(lang, 'page')} {{page}} {i18n.label(lang, 'of')} {{pages}}"
+
+
+def make_stamp(paper: Paper, state: SourceState, final: bool) -> Stamp:
     lang = paper.lang
-    footer = f"{i18n.label(lang, 'page')} {{page}} {i18n.label(lang, 'of')} {{pages}}"
+    footer = page_footer(lang)
     if final:
         return Stamp("", footer)
     commit = state.commit or i18n.label(lang, "no_git")
     if state.dirty:
         commit += f" ({i18n.label(lang, 'changed')})"
     parts = [
-        label or i18n.label(lang, paper.status),
+        i18n.label(lang, paper.status),
         f"{i18n.label(lang, 'version')} {paper.version}",
         commit,
         i18n.format_date(state.day, lang),

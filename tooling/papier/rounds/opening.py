@@ -24,7 +24,7 @@ from papier.rounds.store import (
     round_dir,
     round_numbers,
 )
-from papier.stamp import Stamp, source_state
+from papier.stamp import Stamp, page_footer, source_state
 from papier.workspace import SLUG_RE, Workspace
 from papier.writers import make_context
 from papier.writers.docx import ReviewDraft, write_docx
@@ -106,9 +106,8 @@ def open_round(ws: Workspace, slug: str, reviewers_file: Path, deadline: dt.date
     lang = paper.lang
     header = (f"{i18n.label(lang, 'entwurf')} – {ROUND_LABEL[i18n.lang_key(lang)]} {number} – "
               f"{DEADLINE_LABEL[i18n.lang_key(lang)]}: {i18n.format_date(deadline, lang)}")
-    footer = f"{i18n.label(lang, 'page')} {{page}} {i18n.label(lang, 'of')} {{pages}}"
     brand = load_brand(ws)
-    ctx = make_context(assembled, brand, Stamp(header, footer), False, ws.cache_dir / slug)
+    ctx = make_context(assembled, brand, Stamp(header, page_footer(lang)), False, ws.cache_dir / slug)
     contact = paper.contact
     return_to = (f"{contact.get('name', '')} ({contact.get('email', '')})" if contact
                  else paper.authors[0].name)

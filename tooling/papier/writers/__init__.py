@@ -10,7 +10,7 @@ from typing import Any
 
 from papier import i18n, pandoc
 from papier import pandoc_ast as ast
-from papier.assemble import Assembled
+from papier.assemble import Assembled, quoted
 from papier.brand import Brand
 from papier.paper import Paper
 from papier.stamp import Stamp
@@ -57,10 +57,9 @@ def inline_markdown(texts: list[str], lang: str) -> list[list[ast.Node]]:
         return []
     joined = "\n\n".join(" ".join(t.split()) for t in texts)
     doc = json.loads(pandoc.run(["-f", "commonmark_x", "-t", "json"], joined.encode("utf-8")))
-    from papier.assemble import _quoted  # one quote rule for every text
 
-    def quotes(node: ast.Node) -> list[ast.Node] | None:
-        return _quoted(node, lang) if node["t"] == "Quoted" else None
+    def quotes(node: ast.Node) -> list[ast.Node] | None:  # one quote rule for every text
+        return quoted(node, lang) if node["t"] == "Quoted" else None
 
     blocks = ast.walk(doc["blocks"], quotes)
     return [b["c"] for b in blocks if b["t"] in ("Para", "Plain")]
