@@ -68,12 +68,14 @@ def _tree_digest(digest: hashlib._Hash, folder: Path, skip: tuple[str, ...] = ()
             digest.update(path.read_bytes())
 
 
-def input_key(paper: Paper, stamp: Stamp, fmt: str, final: bool) -> str:
+def input_keys(paper: Paper, stamp: Stamp, formats: list[str], final: bool) -> dict[str, str]:
+    """One content hash per format; the paper's files and the templates are read once."""
     digest = hashlib.sha256(tool_fingerprint().encode())
-    digest.update(repr((fmt, final, stamp)).encode())
+    digest.update(repr((final, stamp)).encode())
     _tree_digest(digest, paper.folder, skip=("rounds",))
     _tree_digest(digest, paper.workspace.templates_dir)
-    return digest.hexdigest()
+    inputs = digest.hexdigest()
+    return {fmt: hashlib.sha256(f"{inputs} {fmt}".encode()).hexdigest() for fmt in formats}
 
 
 def logo_png(brand: Brand, ws: Workspace) -> Path | None:
@@ -116,7 +118,7 @@ def build_paper(ws: Workspace, brand: Brand, slug: str, formats: Iterable[str], 
         stamp = make_stamp(paper, source_state(paper), final)
     except PapierError as exc:
         return failed(formats, exc)
-    keys = {fmt: input_key(paper, stamp, fmt, final) for fmt in formats}
+    keys = input_keys(paper, stamp, formats, final)
     key_dir = ws.cache_dir / slug
     todo = []
     for fmt in formats:
