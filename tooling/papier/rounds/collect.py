@@ -5,11 +5,11 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from papier import fsutil
 from papier.errors import PapierError
 from papier.paper import load_paper
 from papier.rounds.docx_read import Found, Paragraph, Reading, read_docx
@@ -150,7 +150,7 @@ def collect(ws: Workspace, slug: str, files: list[Path], reviewer: str | None = 
     rnd = open_round_of(paper)
     anchorer = Anchorer(rnd.anchors())
     results: list[FileResult] = []
-    prepared: list[tuple[FileResult, str, Reading, str]] = []
+    prepared: list[tuple[FileResult, bytes, Reading, str]] = []
     for path in files:
         result = FileResult(path)
         results.append(result)
@@ -161,13 +161,14 @@ def collect(ws: Workspace, slug: str, files: list[Path], reviewer: str | None = 
         except (PapierError, OSError) as exc:
             result.error = str(exc) if isinstance(exc, PapierError) else f"{path}: {exc}"
             continue
-        prepared.append((result, hashlib.sha256(data).hexdigest(), reading, result.reviewer))
+        prepared.append((result, data, reading, result.reviewer))
     with locked(rnd.folder):
         items = load_items(rnd)
         known = {_key(e): e for e in items}
         next_number = _next_id(rnd, items)
         returned = rnd.folder / "returned"
-        for result, sha, reading, who in prepared:
+        for result, data, reading, who in prepared:
+            sha = hashlib.sha256(data).hexdigest()
             stored = returned / f"{who}-{sha[:8]}.docx"
             if any(e.get("source", {}).get("sha256") == sha for e in items) or stored.exists():
                 result.already = True
@@ -186,9 +187,8 @@ def collect(ws: Workspace, slug: str, files: list[Path], reviewer: str | None = 
                 items.append(mapped)
                 known[_key(entry)] = mapped
                 result.added.append(entry["id"])
-            if not stored.exists():
-                stored.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(result.path, stored)
+            if not stored.exists():  # exactly the bytes that were read and hashed, atomically
+                fsutil.write_bytes(stored, data)
         if any(r.added or r.updated for r in results):
             save_items(rnd, items)
     return results
