@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 from papier import fsutil
 from papier.paper import load_paper
 from papier.rounds.decisions import position
-from papier.rounds.store import latest_round, load_items, locked, save_items
+from papier.rounds.store import latest_round, load_items, locked, save_items, write_anchors
 from papier.workspace import Workspace
 
 APPLICABLE = ("insertion", "deletion", "replacement")
@@ -156,6 +155,5 @@ def apply(ws: Workspace, slug: str, ids: list[str] | None = None,
             fsutil.write_text(paper.folder / rel, "\n".join(files[rel]))
         if report.applied:
             save_items(rnd, items)
-            fsutil.write_text(rnd.folder / "anchors.json",
-                              json.dumps(anchors, ensure_ascii=False, indent=1))
+            write_anchors(rnd.folder, anchors)
     return report

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from dataclasses import asdict
 from pathlib import Path
@@ -23,6 +22,7 @@ from papier.rounds.store import (
     new_map,
     round_dir,
     round_numbers,
+    write_anchors,
 )
 from papier.stamp import Stamp, page_footer, source_state
 from papier.workspace import SLUG_RE, Workspace
@@ -129,12 +129,14 @@ def open_round(ws: Workspace, slug: str, reviewers_file: Path, deadline: dt.date
             })
         files.append(out)
 
-    anchors = {a.id: _anchor_record(paper, asdict(a)) for a in assembled.anchors}
+    sources = {rel: (paper.folder / rel).read_text("utf-8").splitlines()
+               for rel in {a.file for a in assembled.anchors}}
+    anchors = {a.id: _anchor_record(asdict(a), sources[a.file]) for a in assembled.anchors}
     folder = round_dir(paper, number)
     staging = folder.with_name(f".{number}.new")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    fsutil.write_text(staging / "anchors.json", json.dumps(anchors, ensure_ascii=False, indent=1))
+    write_anchors(staging, anchors)
     record = new_map({
         "number": number,
         "version": paper.version,
@@ -154,9 +156,8 @@ def open_round(ws: Workspace, slug: str, reviewers_file: Path, deadline: dt.date
     return Round(paper, number, record), files
 
 
-def _anchor_record(paper: Paper, anchor: dict[str, Any]) -> dict[str, Any]:
+def _anchor_record(anchor: dict[str, Any], lines: list[str]) -> dict[str, Any]:
     """Anchor plus the source lines as sent, so apply can tell if they were edited since."""
-    lines = (paper.folder / anchor["file"]).read_text("utf-8").splitlines()
     anchor["source"] = "\n".join(lines[anchor["line"] - 1: anchor["end_line"]])
     anchor.pop("id")
     return anchor

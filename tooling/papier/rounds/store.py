@@ -75,6 +75,11 @@ class Round:
         return data
 
 
+def write_anchors(folder: Path, anchors: dict[str, dict[str, Any]]) -> None:
+    """anchors.json: block id -> file, line, end_line, section, text and source as sent."""
+    fsutil.write_text(folder / "anchors.json", json.dumps(anchors, ensure_ascii=False, indent=1))
+
+
 def round_dir(paper: Paper, number: int) -> Path:
     return paper.folder / "rounds" / str(number)
 
