@@ -43,8 +43,8 @@ class Result:
         return f"{self.slug}  {self.fmt:<4}  {state:<10}  {self.path}  ({self.seconds:.2f} s)"
 
 
-def output_path(out_dir: Path, paper: Paper, fmt: str) -> Path:
-    return out_dir / paper.slug / f"{paper.slug}-v{paper.version}.{fmt}"
+def output_path(out_dir: Path, paper: Paper, fmt: str, subdir: str = "") -> Path:
+    return out_dir / paper.slug / subdir / f"{paper.slug}-v{paper.version}.{fmt}"
 
 
 @cache
@@ -100,7 +100,7 @@ def _write(ctx: Context, fmt: str, out: Path, ws: Workspace, brand: Brand) -> No
 
 
 def build_paper(ws: Workspace, brand: Brand, slug: str, formats: Iterable[str], final: bool,
-                out_dir: Path, report: Callable[[Result], None]) -> list[Result]:
+                out_dir: Path, report: Callable[[Result], None], subdir: str = "") -> list[Result]:
     """Build one paper into *formats*; never raises for the paper's own problems."""
     started = time.perf_counter()
     formats = list(formats)
@@ -122,7 +122,7 @@ def build_paper(ws: Workspace, brand: Brand, slug: str, formats: Iterable[str], 
     key_dir = ws.cache_dir / slug
     todo = []
     for fmt in formats:
-        out = output_path(out_dir, paper, fmt)
+        out = output_path(out_dir, paper, fmt, subdir)
         key_file = key_dir / f"{fmt}{'-final' if final else ''}.key"
         if out.exists() and key_file.exists() and key_file.read_text() == f"{keys[fmt]} {out}":
             result = Result(slug, fmt, out, time.perf_counter() - started, skipped=True)
@@ -160,7 +160,7 @@ def build_paper(ws: Workspace, brand: Brand, slug: str, formats: Iterable[str], 
 
 def build(ws: Workspace, slugs: list[str] | None = None, formats: Iterable[str] = FORMATS,
           final: bool = False, out_dir: Path | None = None,
-          report: Callable[[Result], None] | None = None) -> list[Result]:
+          report: Callable[[Result], None] | None = None, subdir: str = "") -> list[Result]:
     """Build *slugs* (default: every paper); one Result per paper and format."""
     formats = list(formats)
     unknown = [f for f in formats if f not in FORMATS]
@@ -181,6 +181,26 @@ def build(ws: Workspace, slugs: list[str] | None = None, formats: Iterable[str] 
     workers = max(1, min(len(names), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         batches = pool.map(
-            lambda slug: build_paper(ws, brand, slug, formats, final, target, locked_report),
+            lambda slug: build_paper(ws, brand, slug, formats, final, target, locked_report, subdir),
             names)
         return [r for batch in batches for r in batch]
+
+
+def build_at(ws: Workspace, rev: str, slugs: list[str] | None = None,
+             formats: Iterable[str] = FORMATS, final: bool = False, out_dir: Path | None = None,
+             report: Callable[[Result], None] | None = None) -> list[Result]:
+    """Build papers as they were at *rev* (a version, tag or git revision) from git.
+
+    The working tree is not touched; outputs go to build/<slug>/at-<rev>/ so that they never
+    pass for a build of the working tree. Stamps and dates come from the commit.
+    """
+    from papier.versions import checkout, resolve
+
+    target = (out_dir or ws.build_dir).resolve()
+    results: list[Result] = []
+    for slug in slugs or ws.slugs():
+        revision = resolve(ws, slug, rev)
+        with checkout(ws, slug, revision) as past:
+            results += build(past, [slug], formats, final, target, report,
+                             subdir=f"at-{revision.file_label.replace('/', '-')}")
+    return results

@@ -79,13 +79,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from papier.build import build
+    from papier.build import build, build_at
 
     ws = find_workspace()
     started = time.perf_counter()
-    results = build(ws, args.slugs or None, args.to, final=args.final,
-                    out_dir=Path(args.out) if args.out else None,
-                    report=lambda r: print(r.line(), flush=True))
+    out_dir = Path(args.out) if args.out else None
+    report = lambda r: print(r.line(), flush=True)  # noqa: E731
+    if args.at:
+        results = build_at(ws, args.at, args.slugs or None, args.to, args.final, out_dir, report)
+    else:
+        results = build(ws, args.slugs or None, args.to, final=args.final, out_dir=out_dir,
+                        report=report)
     failed = [r for r in results if not r.ok]
     skipped = sum(r.skipped for r in results)
     summary = (f"{len(results) - len(failed)} of {len(results)} outputs ok "
@@ -187,6 +191,14 @@ def cmd_round_close(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from papier.redline import diff
+
+    out = diff(find_workspace(), args.slug, args.old, args.new, args.to, args.synopse)
+    print(out)
+    return 0
+
+
 def _round_parser(sub: Any) -> None:
     r = sub.add_parser("round", help="comment rounds: drafts out, reviewers' files in",
                        description="Open a comment round, collect returned DOCX files, decide, "
@@ -266,8 +278,24 @@ def parser() -> argparse.ArgumentParser:
                    help="comma-separated: docx,pdf,html (default: all three)")
     s.add_argument("--final", action="store_true", help="no draft stamp")
     s.add_argument("--out", metavar="DIR", help="output folder instead of build/")
+    s.add_argument("--at", metavar="REV",
+                   help="build the version REV (0.2.0, a tag or any git revision) from git into "
+                        "build/<slug>/at-<REV>/, without touching the working tree")
     s.set_defaults(func=cmd_build)
     _round_parser(sub)
+
+    s = sub.add_parser("diff", help="redline between two versions (Word tracked changes, Synopse)",
+                       description="Compare two versions of a paper: FROM and TO are versions "
+                                   "(0.2.0, v0.2.0), tags or git revisions; TO defaults to the "
+                                   "working tree, FROM to the last version. Prints the path written.")
+    s.add_argument("slug", metavar="SLUG")
+    s.add_argument("old", nargs="?", metavar="FROM", help="default: the last version tag")
+    s.add_argument("new", nargs="?", metavar="TO", help="default: the working tree")
+    s.add_argument("--to", choices=["docx", "html", "md"], default="docx",
+                   help="docx: tracked changes (default); html, md: <ins>/<del> markup")
+    s.add_argument("--synopse", action="store_true",
+                   help="a landscape DOCX in two columns: bisherige Fassung | neue Fassung")
+    s.set_defaults(func=cmd_diff)
     return p
 
 

@@ -220,3 +220,160 @@ def line_numbers(section: Any) -> None:
         after.addnext(ln)
     else:
         sect_pr.insert(0, ln)
+
+
+REVISIONS = ("ins", "del", "moveFrom", "moveTo")
+_MOVE_RE = r"^papier-move(from|to)-(\d+)$"
+
+
+def _w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+def _revision(tag: str, source: Any) -> Any:
+    from lxml import etree
+
+    element = etree.Element(_w(tag))
+    for key in ("author", "date"):
+        value = source.get(_w(key))
+        if value is not None:
+            element.set(_w(key), value)
+    return element
+
+
+def _kind_of_run(run: Any, paragraph: Any) -> Any:
+    """The revision element (w:ins, w:del, …) a run sits in, or None."""
+    node = run.getparent()
+    while node is not None and node is not paragraph:
+        if node.tag in {_w(t) for t in REVISIONS}:
+            return node
+        node = node.getparent()
+    return None
+
+
+def _mark_paragraph(paragraph: Any) -> str | None:
+    """A paragraph whose every run is inserted (deleted, moved) gets its mark marked too, so
+    that accepting or rejecting removes the whole paragraph. Returns the kind marked."""
+    runs = [r for r in paragraph.iter(_w("r"))]
+    if not runs:
+        return None
+    wrappers = [_kind_of_run(r, paragraph) for r in runs]
+    if any(w is None for w in wrappers):
+        return None
+    kinds = {w.tag for w in wrappers}
+    if len(kinds) != 1:
+        return None
+    tag = kinds.pop().split("}")[1]
+    ppr = paragraph.find(_w("pPr"))
+    if ppr is None:
+        from lxml import etree
+
+        ppr = etree.SubElement(paragraph, _w("pPr"))
+        paragraph.insert(0, ppr)
+    rpr = ppr.find(_w("rPr"))
+    if rpr is None:
+        from lxml import etree
+
+        rpr = etree.Element(_w("rPr"))
+        later = [c for c in ppr if c.tag in (_w("sectPr"), _w("pPrChange"))]
+        if later:
+            later[0].addprevious(rpr)
+        else:
+            ppr.append(rpr)
+    rpr.insert(0, _revision(tag, wrappers[0]))
+    return tag
+
+
+def _moves(body: Any) -> None:
+    """Bookmarks papier-movefrom-N / papier-moveto-N become move ranges with w:moveFrom/To."""
+    import re
+
+    starts = {}
+    for start in body.iter(_w("bookmarkStart")):
+        match = re.match(_MOVE_RE, start.get(_w("name"), ""))
+        if match:
+            starts[start.get(_w("id"))] = (start, match[1], match[2])
+    for ident, (start, side, number) in starts.items():
+        end = next((e for e in body.iter(_w("bookmarkEnd")) if e.get(_w("id")) == ident), None)
+        if end is None:
+            continue
+        inside = False
+        changed = []
+        for node in body.iter():
+            if node is start:
+                inside = True
+            elif node is end:
+                break
+            elif inside and node.tag in (_w("ins"), _w("del")):
+                changed.append(node)
+        first = next((n for n in changed if n.tag in (_w("ins"), _w("del"))), None)
+        for node in changed:
+            node.tag = _w("moveFrom" if side == "from" else "moveTo")
+        for text in [t for n in changed for t in n.iter(_w("delText"))]:
+            text.tag = _w("t")
+        range_tag = "moveFromRange" if side == "from" else "moveToRange"
+        start.tag, end.tag = _w(f"{range_tag}Start"), _w(f"{range_tag}End")
+        start.set(_w("name"), f"move{number}")
+        if first is not None:
+            for key in ("author", "date"):
+                start.set(_w(key), first.get(_w(key), ""))
+
+
+def _mark_row(row: Any) -> None:
+    """A table row whose every paragraph mark is inserted (deleted) is an inserted row."""
+    from lxml import etree
+
+    marks: list[Any] = [p.find(f"{_w('pPr')}/{_w('rPr')}") for p in row.iter(_w("p"))
+                        if next(p.iter(_w("r")), None) is not None]
+    firsts: list[Any] = [m[0] if m is not None and len(m) else None for m in marks]
+    kinds = {f.tag if f is not None else None for f in firsts}
+    if not marks or len(kinds) != 1 or None in kinds:
+        return
+    kind = "ins" if kinds.pop() in (_w("ins"), _w("moveTo")) else "del"
+    trpr = row.find(_w("trPr"))
+    if trpr is None:
+        trpr = etree.Element(_w("trPr"))
+        before = row.find(_w("tblPrEx"))
+        if before is not None:
+            before.addnext(trpr)
+        else:
+            row.insert(0, trpr)
+    trpr.append(_revision(kind, firsts[0]))
+
+
+def mark_revisions(data: bytes | None) -> bytes:
+    """document.xml of a redline: moves, whole paragraphs and table rows, unique ids.
+
+    pandoc writes inline w:ins/w:del but neither paragraph marks nor rows, and it gives
+    several revisions the same w:id; Word wants each id once."""
+    from lxml import etree
+
+    root = etree.fromstring(data or b"", etree.XMLParser(resolve_entities=False, no_network=True,
+                                                         huge_tree=True))
+    body: Any = root.find(_w("body"))
+    _moves(body)
+    for paragraph in body.iter(_w("p")):
+        _mark_paragraph(paragraph)
+    for row in body.iter(_w("tr")):
+        _mark_row(row)
+    # unique ids: revisions after every bookmark and comment id; ranges keep their pairs
+    used = [int(str(e.get(_w("id")))) for e in root.iter(_w("bookmarkStart"), _w("commentRangeStart"))
+            if str(e.get(_w("id"))).isdigit()]
+    next_id = max(used, default=0) + 1
+    pairs: dict[tuple[str, str], int] = {}
+    element: Any
+    for element in root.iter(*[_w(t) for t in REVISIONS],
+                             _w("moveFromRangeStart"), _w("moveFromRangeEnd"),
+                             _w("moveToRangeStart"), _w("moveToRangeEnd")):
+        local = str(element.tag).split("}")[1]
+        if local.endswith(("RangeStart", "RangeEnd")):
+            key = (local.replace("Start", "").replace("End", ""), str(element.get(_w("id"))))
+            if key not in pairs:
+                pairs[key] = next_id
+                next_id += 1
+            element.set(_w("id"), str(pairs[key]))
+        else:
+            element.set(_w("id"), str(next_id))
+            next_id += 1
+    out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return out

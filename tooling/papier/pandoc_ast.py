@@ -61,6 +61,11 @@ def header(level: int, inlines: list[Node], ident: str = "",
     return {"t": "Header", "c": [level, attr(ident, classes), inlines]}
 
 
+def span_styled(style: str, inlines: list[Node]) -> Node:
+    """A span with a DOCX character style (pandoc's custom-style)."""
+    return {"t": "Span", "c": [attr(kv={"custom-style": style}), inlines]}
+
+
 def raw_block(fmt: str, text: str) -> Node:
     return {"t": "RawBlock", "c": [fmt, text]}
 

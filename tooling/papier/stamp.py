@@ -22,6 +22,14 @@ class SourceState:
 def source_state(paper: Paper) -> SourceState:
     import git  # GitPython; imported late because it is slow to import
 
+    origin = paper.workspace.origin
+    if origin is not None:  # a past version: everything from its commit, nothing from the clock
+        repo = git.Repo(origin.repo_root)
+        folder = f"{origin.prefix}papers/{paper.slug}"
+        out = repo.git.log("-1", "--format=%h %cs", origin.commit, "--", folder)
+        short, day = out.split() if out else (origin.commit[:7], "")
+        when = dt.date.fromisoformat(day) if day else repo.commit(origin.commit).committed_datetime.date()
+        return SourceState(short, False, when)
     try:
         repo = git.Repo(paper.workspace.root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):

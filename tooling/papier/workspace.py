@@ -13,8 +13,18 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a snapshot workspace came from: a git repository and a commit in it."""
+
+    repo_root: Path
+    prefix: str  # the workspace folder inside the repository, "" or "sub/dir/"
+    commit: str  # full hash
+
+
+@dataclass(frozen=True)
 class Workspace:
     root: Path
+    origin: Origin | None = None  # set for a past version extracted from git
 
     @property
     def papers_dir(self) -> Path:

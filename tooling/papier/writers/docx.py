@@ -38,6 +38,8 @@ HINTS_STYLE = "Papier Hinweise"
 KIND_STYLE = "Papier Kind"
 MESSAGES_TITLE_STYLE = "Papier Kernbotschaften Titel"
 MESSAGES_STYLE = "Papier Kernbotschaften"
+DELETED_STYLE = "Papier Streichung"  # character styles of the Synopse
+INSERTED_STYLE = "Papier Einfügung"
 
 
 @cache
@@ -58,13 +60,14 @@ def _paragraph_style(styles: Any, name: str, base: str = "Normal") -> Any:
         return style
 
 
-def build_reference(ctx: Context, out: Path, header_text: str, review: bool = False) -> None:
+def build_reference(ctx: Context, out: Path, header_text: str, review: bool = False,
+                    landscape: bool = False) -> None:
     """The reference document: page, styles, header and footer, all from brand.yaml."""
     brand = ctx.brand
     document = docx.Document(BytesIO(_default_reference()))
     section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Cm(29.7), Cm(21.0)) if landscape else (Cm(21.0), Cm(29.7))
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
     section.header_distance = section.footer_distance = Cm(1.2)
@@ -126,6 +129,13 @@ def build_reference(ctx: Context, out: Path, header_text: str, review: bool = Fa
         styles[name].font.italic = False
         styles[name].font.color.rgb = _rgb(brand.colour("muted"))
     styles["Footnote Text"].font.size = Pt(9)
+    for name, colour, strike in ((DELETED_STYLE, "B91C1C", True), (INSERTED_STYLE, "15803D", False)):
+        try:
+            style = styles[name]
+        except KeyError:
+            style = styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+        style.font.color.rgb = RGBColor.from_string(colour)
+        style.font.strike, style.font.underline = strike, not strike
     for level in (1, 2):
         toc = _paragraph_style(styles, f"toc {level}")
         toc.element.set(qn("w:styleId"), f"TOC{level}")
@@ -143,7 +153,7 @@ def build_reference(ctx: Context, out: Path, header_text: str, review: bool = Fa
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer = section.footer.paragraphs[0]
     footer.text = ""
-    footer.paragraph_format.tab_stops.add_tab_stop(Cm(16.0), WD_TAB_ALIGNMENT.RIGHT)
+    footer.paragraph_format.tab_stops.add_tab_stop(Cm(24.7 if landscape else 16.0), WD_TAB_ALIGNMENT.RIGHT)
     footer.add_run(f"{brand.organisation}\t")
     before, rest = ctx.stamp.footer.split("{page}")
     middle, after = rest.split("{pages}")
@@ -263,33 +273,68 @@ HINTS_EN = [
 ]
 
 
+def docx_parts(ctx: Context, logo_png: Path | None,
+               review: ReviewDraft | None = None) -> tuple[list[ast.Node], list[ast.Node]]:
+    """The front matter (hints, title block) and the body, captions numbered."""
+    body = ctx.doc()["blocks"]
+    number_captions(body, ctx.paper.lang)
+    front = hints_block(ctx, review) if review else []
+    return front + title_block(ctx, logo_png), body
+
+
 def write_docx(ctx: Context, out: Path, logo_png: Path | None,
                review: ReviewDraft | None = None) -> None:
+    front, body = docx_parts(ctx, logo_png, review)
+    write_blocks(ctx, out, front, body, review=review)
+
+
+def write_blocks(ctx: Context, out: Path, front: list[ast.Node], body: list[ast.Node],
+                 review: ReviewDraft | None = None, toc_body: list[ast.Node] | None = None,
+                 redline: bool = False, landscape: bool = False) -> None:
+    """Front matter, table of contents, page break, body: through pandoc into *out*.
+
+    For a redline the headings are numbered already (numbers are part of the diff) and the
+    tracked changes are completed in the OOXML afterwards."""
     paper = ctx.paper
     doc = ctx.doc()
-    body = doc["blocks"]
-    number_captions(body, paper.lang)
-    front = hints_block(ctx, review) if review else []
-    front += title_block(ctx, logo_png)
-    if paper.wants_toc:
-        front.append(_toc(ctx, body))
-    doc["blocks"] = [*front, PAGE_BREAK, *_bitmaps(ctx, body)]
+    blocks = list(front)
+    if paper.wants_toc and not landscape:
+        blocks.append(_toc(ctx, body if toc_body is None else toc_body))
+    doc["blocks"] = [*blocks, *([] if landscape else [PAGE_BREAK]), *_bitmaps(ctx, body)]
     doc["meta"]["lang"] = ast.meta_string(paper.lang)
 
     header_text = ctx.stamp.text or ast.stringify(ctx.title)
     key = hashlib.sha256(
-        repr((ctx.brand, header_text, ctx.stamp.footer, paper.lang, review is not None)).encode()
+        repr((ctx.brand, header_text, ctx.stamp.footer, paper.lang, review is not None,
+              landscape)).encode()
     ).hexdigest()[:16]
     reference = ctx.work_dir / f"reference-{key}.docx"
     if not reference.exists():
         with fsutil.atomic_path(reference) as tmp_reference:
-            build_reference(ctx, tmp_reference, header_text, review=review is not None)
+            build_reference(ctx, tmp_reference, header_text, review=review is not None,
+                            landscape=landscape)
+    options = [f"--reference-doc={reference}"] + ([] if redline else ["--number-sections"])
     with fsutil.atomic_path(out) as tmp:
-        pandoc.write(doc, "docx", [f"--reference-doc={reference}", "--number-sections",
-                                   "-o", str(tmp)], paper.rel(paper.yaml_path))
+        pandoc.write(doc, "docx", [*options, "-o", str(tmp)], paper.rel(paper.yaml_path))
         _post(ctx, tmp)
         if review is not None:
             ooxml.rewrite_parts(tmp, {"word/settings.xml": ooxml.enforce_tracking})
+        if redline:
+            ooxml.rewrite_parts(tmp, {"word/document.xml": ooxml.mark_revisions})
+
+
+def number_headings(blocks: list[ast.Node]) -> None:
+    """'1', '1.1' before each heading as pandoc's --number-sections writes them to DOCX."""
+    counters = [0] * 6
+    for node in blocks:
+        if node["t"] != "Header" or "unnumbered" in node["c"][1][1]:
+            continue
+        level = node["c"][0]
+        counters[level - 1] += 1
+        counters[level:] = [0] * (6 - level)
+        number = ".".join(str(n) for n in counters[:level])
+        node["c"][2] = [ast.span_styled("Section Number", [{"t": "Str", "c": number}]),
+                        ast.raw_inline("openxml", "<w:r><w:tab/></w:r>"), *node["c"][2]]
 
 
 def _post(ctx: Context, path: Path) -> None:
@@ -305,4 +350,9 @@ def _post(ctx: Context, path: Path) -> None:
     props.category = paper.kind_label
     props.version = paper.version
     props.comments = ctx.stamp.text
+    # from the paper, not the clock: a rebuild of the same version has the same metadata
+    day = paper.date
+    props.created = props.modified = dt.datetime(day.year, day.month, day.day, 12, 0)
+    props.last_modified_by = props.author
+    props.revision = 1
     document.save(str(path))

@@ -11,10 +11,12 @@ from papier.writers import Context, number_captions
 SKIP_LABEL = {"de": "Zum Inhalt springen", "en": "Skip to content"}
 
 
-def write_html(ctx: Context, out: Path) -> None:
+def write_html(ctx: Context, out: Path, numbered: bool = True) -> None:
+    """*numbered*: number sections and captions (a redline comes with its own numbers)."""
     paper, brand = ctx.paper, ctx.brand
     doc = ctx.doc()
-    number_captions(doc["blocks"], paper.lang)
+    if numbered:
+        number_captions(doc["blocks"], paper.lang)
     meta = doc["meta"]
     strings = {
         "lang": paper.lang,
@@ -51,7 +53,7 @@ def write_html(ctx: Context, out: Path) -> None:
     meta["brand"] = {"t": "MetaMap", "c": {k: ast.meta_string(v) for k, v in brand.colours.items()}}
     template = paper.workspace.templates_dir / "html" / "papier.html"
     args = [f"--template={template}", "--standalone", "--embed-resources",
-            "--number-sections", "--section-divs", "--toc-depth=2",
+            *(["--number-sections"] if numbered else []), "--section-divs", "--toc-depth=2",
             f"--resource-path={paper.folder}", "--toc"]  # a web page always gets its navigation
     with fsutil.atomic_path(out) as tmp:
         pandoc.write(doc, "html5", [*args, "-o", str(tmp)], paper.rel(paper.yaml_path))

@@ -1,0 +1,137 @@
+"""Redlines between two versions of a paper: DOCX with tracked changes, Synopse, HTML, Markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from papier import i18n
+from papier.assemble import assemble
+from papier.brand import Brand, load_brand
+from papier.errors import PaperInvalid
+from papier.paper import load_paper
+from papier.redline.align import Differ, Marks
+from papier.stamp import Stamp, page_footer
+from papier.versions import Revision, VersionError, checkout, last_version, resolve, user_name
+from papier.workspace import Workspace
+from papier.writers import Context, make_context
+
+TARGETS = ("docx", "html", "md")
+
+
+@dataclass
+class Side:
+    revision: Revision
+    ws: Workspace
+    ctx: Context
+
+    @property
+    def name(self) -> str:
+        if self.revision.commit is None:
+            return i18n.label(self.ctx.paper.lang, "worktree")
+        return self.revision.label
+
+    @property
+    def described(self) -> str:
+        """'v0.2.0 (3. Oktober 2026)' for headings and the stamp."""
+        paper = self.ctx.paper
+        day = self.revision.when.date() if self.revision.commit is not None else dt.date.today()
+        return f"{self.name} ({i18n.format_date(day, paper.lang)})"
+
+
+@dataclass
+class Comparison:
+    old: Side
+    new: Side
+    brand: Brand
+    marks: Marks
+
+    def differ(self) -> Differ:
+        roots = (str(self.old.ws.root), str(self.new.ws.root))
+
+        def normalise(text: str) -> str:
+            for root in roots:
+                text = text.replace(root, "")
+            return text
+
+        return Differ(self.marks, normalise)
+
+    def out_path(self, ws: Workspace, kind: str, ext: str) -> Path:
+        slug = self.new.ctx.paper.slug
+        old, new = (s.revision.file_label.lower().replace("/", "-") for s in (self.old, self.new))
+        return ws.build_dir / slug / f"{slug}-{kind}-{old}-{new}.{ext}"
+
+
+def _side(ws: Workspace, revision: Revision, brand: Brand | None, slug: str, stamp_text: str) -> Side:
+    paper = load_paper(ws, slug)
+    assembled = assemble(paper)
+    if assembled.problems:
+        raise PaperInvalid(assembled.problems)
+    stamp = Stamp(stamp_text, page_footer(paper.lang))
+    ctx = make_context(assembled, brand or load_brand(ws), stamp, False,
+                       ws.cache_dir / slug / "redline")
+    ctx.work_dir.mkdir(parents=True, exist_ok=True)
+    return Side(revision, ws, ctx)
+
+
+@contextmanager
+def comparison(ws: Workspace, slug: str, old_spec: str | None, new_spec: str | None,
+               kind: str = "redline") -> Iterator[Comparison]:
+    """Both versions loaded and assembled (past ones from git, in temporary folders)."""
+    ws.paper_dir(slug)
+    new_rev = resolve(ws, slug, new_spec)
+    if old_spec is None:
+        last = last_version(ws, slug)
+        if last is None:
+            raise VersionError(f"{slug}: no version tagged yet, so there is nothing to compare "
+                               f"with by default; name a revision: papier diff {slug} HEAD~1, "
+                               f"or tag one with: papier release {slug} VERSION")
+        old_spec = last.version
+    old_rev = resolve(ws, slug, old_spec)
+    if new_rev.commit is None:
+        marks = Marks(user_name(ws), new_rev.when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    else:
+        marks = Marks(new_rev.author, new_rev.when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    with ExitStack() as stack:
+        new_ws = stack.enter_context(checkout(ws, slug, new_rev))
+        old_ws = stack.enter_context(checkout(ws, slug, old_rev))
+        brand = load_brand(new_ws)
+        lang = load_paper(new_ws, slug).lang
+        old_name = old_rev.label if old_rev.commit is not None else i18n.label(lang, "worktree")
+        new_name = new_rev.label if new_rev.commit is not None else i18n.label(lang, "worktree")
+        text = (f"{i18n.label(lang, kind)} · {old_name} → {new_name} · "
+                f"{i18n.format_date(new_rev.when.date(), lang)}")
+        new = _side(new_ws, new_rev, brand, slug, text)
+        old = _side(old_ws, old_rev, brand, slug, text)
+        yield Comparison(old, new, brand, marks)
+
+
+def diff(ws: Workspace, slug: str, old_spec: str | None = None, new_spec: str | None = None,
+         to: str = "docx", synopse: bool = False) -> Path:
+    """Write the redline (or Synopse) of *slug* between two versions; return its path."""
+    if to not in TARGETS:
+        raise VersionError(f"unknown target {to}; use one of {', '.join(TARGETS)}")
+    with comparison(ws, slug, old_spec, new_spec, "synopsis" if synopse else "redline") as comp:
+        if synopse:
+            if to != "docx":
+                raise VersionError("the Synopse is a DOCX; leave out --to or use --to docx")
+            from papier.redline.synopsis import write_synopsis
+
+            out = comp.out_path(ws, "synopse", "docx")
+            write_synopsis(comp, out)
+        elif to == "docx":
+            from papier.redline.docx import write_redline
+
+            out = comp.out_path(ws, "redline", "docx")
+            write_redline(comp, out)
+        else:
+            from papier.redline.text import write_text_redline
+
+            out = comp.out_path(ws, "redline", to)
+            write_text_redline(comp, out, to)
+    return out
+
+

@@ -1,0 +1,27 @@
+"""The redline as DOCX: the build's own writer, with real tracked changes."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from papier.build import logo_png
+from papier.redline import Comparison
+from papier.writers.docx import docx_parts, number_headings, write_blocks
+
+
+def write_redline(comp: Comparison, out: Path) -> int:
+    """Write *out*; return the number of changes marked."""
+    logo = logo_png(comp.brand, comp.new.ws)
+    old_front, old_body = docx_parts(comp.old.ctx, logo)
+    new_front, new_body = docx_parts(comp.new.ctx, logo)
+    toc_body = copy.deepcopy(new_body)
+    number_headings(old_body)
+    number_headings(new_body)
+    differ = comp.differ()
+    front = differ.blocks(old_front, new_front)
+    body = differ.blocks(old_body, new_body)
+    differ.finish()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_blocks(comp.new.ctx, out, front, body, toc_body=toc_body, redline=True)
+    return differ.changes
