@@ -6,7 +6,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -58,6 +58,9 @@ def _returned(draft: Path, out: Path, edits: list[tuple[str, int, str]]) -> None
           phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(edits=st.lists(EDIT, min_size=1, max_size=12, unique_by=lambda e: (e[0], e[1] % 31, e[2])),
        decisions=st.lists(st.sampled_from(["--accept", "--reject", "--note", "--partly"]), max_size=12))
+# found by this test: two comments with the same text and minute in different places were one
+@example(edits=[("deletion", 6, "evip"), ("comment", 0, "aaa"), ("comment", 1, "aaa")],
+         decisions=["--accept", "--partly", "--reject"])
 def test_no_item_lost_or_duplicated(tmp_path_factory, edits, decisions) -> None:
     root = tmp_path_factory.mktemp("prop")
     ws = make_workspace(root / "ws", papers=(POSITION,))

@@ -199,6 +199,43 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from papier.release import release
+
+    done = release(find_workspace(), args.slug, args.version, draft=args.draft)
+    print(f"{done.slug} {done.version}: commit {done.commit}, tag {done.tag}")
+    for path in done.outputs:
+        print(f"  {path}")
+    print(f"publish it with: git push && git push origin {done.tag}")
+    return 0
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from papier import i18n
+    from papier.release import history
+
+    info = history(find_workspace(), args.slug)
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return 0
+    if not info["versions"]:
+        print(f"{args.slug}: no version yet; make one with: papier release {args.slug} 1.0.0")
+    for v in reversed(info["versions"]):
+        status = i18n.label("de", v["status"]) if v["status"] in i18n.LABELS["de"] else v["status"]
+        print(f"v{v['version']:<8}  {v['date']}  {status:<16}  {v['commit']}  {v['tag']}")
+        for line in v["rounds"]:
+            print(f"            {line}")
+    work = info["worktree"]
+    since = f"since {info['since']}" if info["since"] else "so far"
+    print(f"working tree: version {work['version']}, status {work['status']}; "
+          f"{len(info['commits'])} commit(s) {since}")
+    for line in work["rounds"]:
+        print(f"            {line}")
+    for c in info["commits"]:
+        print(f"  {c['commit']}  {c['date']}  {c['author']}: {c['summary']}")
+    return 0
+
+
 def _round_parser(sub: Any) -> None:
     r = sub.add_parser("round", help="comment rounds: drafts out, reviewers' files in",
                        description="Open a comment round, collect returned DOCX files, decide, "
@@ -296,6 +333,24 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--synopse", action="store_true",
                    help="a landscape DOCX in two columns: bisherige Fassung | neue Fassung")
     s.set_defaults(func=cmd_diff)
+
+    s = sub.add_parser("release", help="cut a version: paper.yaml, CHANGELOG, build, commit, tag",
+                       description="Refused on a dirty tree, an open round or undecided comments, "
+                                   "a failing check, or a version not greater than the last. "
+                                   "Sets version, status veroeffentlicht and date in paper.yaml, "
+                                   "adds a section to papers/SLUG/CHANGELOG.md, commits, tags "
+                                   "SLUG/vVERSION and builds the final outputs into build/SLUG/ "
+                                   "and publish/SLUG/VERSION/.")
+    s.add_argument("slug", metavar="SLUG")
+    s.add_argument("version", metavar="VERSION", help="like 1.0.0; greater than the last")
+    s.add_argument("--draft", action="store_true",
+                   help="tag a draft (0.x before a round): status unchanged, stamped outputs")
+    s.set_defaults(func=cmd_release)
+
+    s = sub.add_parser("log", help="versions, their comment rounds, commits since the last tag")
+    s.add_argument("slug", metavar="SLUG")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_log)
     return p
 
 

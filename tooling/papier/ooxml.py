@@ -377,3 +377,17 @@ def mark_revisions(data: bytes | None) -> bytes:
             next_id += 1
     out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return out
+
+
+PIC_NS = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def picture_descriptions(document: Any) -> None:
+    """pandoc writes the image's file path into pic:cNvPr/@descr: use the alt text there too
+    (a screen reader may read either; a build folder path is no description)."""
+    for drawing in document.iter(f"{{{WP_NS}}}inline", f"{{{WP_NS}}}anchor"):
+        doc_pr = drawing.find(f"{{{WP_NS}}}docPr")
+        alt = doc_pr.get("descr", "") if doc_pr is not None else ""
+        for pic in drawing.iter(f"{{{PIC_NS}}}cNvPr"):
+            pic.set("descr", alt)

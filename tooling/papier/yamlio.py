@@ -39,6 +39,14 @@ def load(path: Path, display: str | None = None) -> tuple[Any, list[Problem]]:
         ]
 
 
+def loads(text: str) -> Any:
+    """Parse YAML text (as read from git); raises ValueError on a syntax error."""
+    try:
+        return _yaml().load(text)
+    except MarkedYAMLError as exc:
+        raise ValueError(str(exc)) from exc
+
+
 def dump_text(data: Any) -> str:
     buf = StringIO()
     _yaml().dump(data, buf)

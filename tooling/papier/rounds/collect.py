@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,7 +165,14 @@ def collect(ws: Workspace, slug: str, files: list[Path], reviewer: str | None = 
         prepared.append((result, data, reading, result.reviewer))
     with locked(rnd.folder):
         items = load_items(rnd)
-        known = {_key(e): e for e in items}
+        # the n-th item with the same key is its own item: a reviewer may write "Quelle?"
+        # twice in the same minute; counted per file and over what is stored
+        stored_count: Counter[tuple[Any, ...]] = Counter()
+        known = {}
+        for e in items:
+            base = _key(e)
+            known[(*base, stored_count[base])] = e
+            stored_count[base] += 1
         next_number = _next_id(rnd, items)
         returned = rnd.folder / "returned"
         for result, data, reading, who in prepared:
@@ -173,10 +181,14 @@ def collect(ws: Workspace, slug: str, files: list[Path], reviewer: str | None = 
             if any(e.get("source", {}).get("sha256") == sha for e in items) or stored.exists():
                 result.already = True
             source = {"file": str(stored.relative_to(paper.folder)), "sha256": sha}
+            in_file: Counter[tuple[Any, ...]] = Counter()
             for item in reading.found:
                 anchor = anchorer.anchor(item, reading)
                 entry = _entry(item, who, anchor, {**source, "docx_id": item.docx_id})
-                old = known.get(_key(entry))
+                base = _key(entry)
+                key = (*base, in_file[base])
+                in_file[base] += 1
+                old = known.get(key)
                 if old is not None:
                     if _merge_thread(old, entry):
                         result.updated.append(str(old["id"]))
@@ -185,7 +197,7 @@ def collect(ws: Workspace, slug: str, files: list[Path], reviewer: str | None = 
                 next_number += 1
                 mapped = new_map(entry)
                 items.append(mapped)
-                known[_key(entry)] = mapped
+                known[key] = mapped
                 result.added.append(entry["id"])
             if not stored.exists():  # exactly the bytes that were read and hashed, atomically
                 fsutil.write_bytes(stored, data)

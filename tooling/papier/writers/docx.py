@@ -355,4 +355,5 @@ def _post(ctx: Context, path: Path) -> None:
     props.created = props.modified = dt.datetime(day.year, day.month, day.day, 12, 0)
     props.last_modified_by = props.author
     props.revision = 1
+    ooxml.picture_descriptions(document.element)
     document.save(str(path))
