@@ -83,6 +83,7 @@ def build_reference(ctx: Context, out: Path, header_text: str, review: bool = Fa
         fmt = styles[name].paragraph_format
         fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(8), 1.2
         fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    styles["Compact"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT  # table cells, lists
     sizes = {1: 16, 2: 13, 3: 11.5, 4: 11}
     for level, size in sizes.items():
         heading = styles[f"Heading {level}"]
