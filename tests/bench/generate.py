@@ -1,0 +1,199 @@
+"""Inputs for the benchmark, generated on the spot (nothing binary is committed).
+
+A long paper (10 chapters, about 15,000 words, 20 tables, 150 footnotes, 10 figures), a
+workspace of 20 shorter papers, and returned reviewer files with comments and changes.
+The text is German-looking filler from a fixed seed: the same inputs on every run.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import zipfile
+from pathlib import Path
+
+import git
+from lxml import etree
+
+REPO = Path(__file__).resolve().parents[2]
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+WORDS = (
+    "Familienzentrum Familien Kinder Eltern Kita Beratung Bildung Kommune Land Träger Netzwerk "
+    "Sozialraum Angebot Fachkräfte Koordination Förderung Qualität Zugang Gesundheit Prävention "
+    "Elterncafé Sprechstunde Jugendamt Stadtteil Kooperation Leitung Finanzierung Verlässlichkeit "
+    "Teilhabe Bildungsgerechtigkeit Erziehung Unterstützung Begegnung Alltag Vertrauen Wirkung "
+    "stärkt verbindet öffnet braucht sichert erreicht begleitet entwickelt plant fördert "
+    "verlässlich dauerhaft gemeinsam früh niedrigschwellig wirksam regional kommunal "
+    "und mit für im in der die das den dem eine einen ohne durch über vor nach zwischen"
+).split()
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 18))]
+    return words[0].capitalize() + " " + " ".join(words[1:]) + "."
+
+
+def paragraph(rng: random.Random, words: int = 90) -> str:
+    out: list[str] = []
+    while sum(len(s.split()) for s in out) < words:
+        out.append(sentence(rng))
+    return " ".join(out)
+
+
+def table(rng: random.Random, number: int) -> str:
+    rows = ["| Handlungsfeld | Ist-Stand | Potenzial | Voraussetzung |", "|---|---:|---:|---|"]
+    for _ in range(6):
+        rows.append(f"| {rng.choice(WORDS)} {rng.choice(WORDS)} | {rng.randint(1, 5)} | "
+                    f"{rng.randint(1, 5)} | {rng.choice(WORDS)} {rng.choice(WORDS)} |")
+    return "\n".join(rows) + f"\n\nTabelle: Übersicht {number} (Beispieldaten)\n"
+
+
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="160" viewBox="0 0 400 160">'
+       '<rect x="10" y="10" width="{w}" height="60" fill="#0b5f6e"/>'
+       '<rect x="10" y="90" width="{v}" height="60" fill="#e0a526"/></svg>')
+
+
+def write_paper(folder: Path, slug: str, rng: random.Random, chapters: int, words: int,
+                tables: int, notes: int, figures: int) -> None:
+    """A paper with about *words* words spread over *chapters* chapters."""
+    text = folder / "text"
+    (folder / "figures").mkdir(parents=True, exist_ok=True)
+    text.mkdir(parents=True, exist_ok=True)
+    (folder / "paper.yaml").write_text(
+        f"title: Benchmark {slug}\nkind: potenzialanalyse\nlang: de-DE\nauthors:\n"
+        "  - name: Bench Autorin\n    organisation: Bundesforum Familienzentren\n"
+        "status: entwurf\nversion: 0.1.0\ndate: 2026-11-21\n"
+        "key_messages:\n  - Familienzentren wirken, wenn sie verlässlich finanziert sind.\n", "utf-8")
+    per_chapter = words // chapters
+    table_no = note_no = figure_no = 0
+    for c in range(1, chapters + 1):
+        parts = [f"# Kapitel {c}: {rng.choice(WORDS)} und {rng.choice(WORDS)}\n"]
+        paragraphs = max(1, per_chapter // 90)
+        for p in range(paragraphs):
+            if p % 4 == 0:
+                parts.append(f"## Abschnitt {c}.{p // 4 + 1}\n")
+            body = paragraph(rng)
+            if note_no < notes * c // chapters:
+                note_no += 1
+                body += f"^[Anmerkung {note_no}: {sentence(rng)}]"
+            parts.append(body + "\n")
+            if table_no < tables * c // chapters and p == paragraphs // 2:
+                table_no += 1
+                parts.append(table(rng, table_no))
+            if figure_no < figures * c // chapters and p == paragraphs - 1:
+                figure_no += 1
+                name = f"abbildung-{figure_no}.svg"
+                (folder / "figures" / name).write_text(
+                    SVG.format(w=rng.randint(50, 380), v=rng.randint(50, 380)), "utf-8")
+                parts.append(f"![Abbildung {figure_no}: Vergleich zweier Werte (Beispieldaten)]"
+                             f"(../figures/{name})\n")
+        while note_no < notes * c // chapters:  # the rest of this chapter's footnotes
+            note_no += 1
+            parts.append(paragraph(rng, 30) + f"^[Anmerkung {note_no}: {sentence(rng)}]\n")
+        (text / f"{c:02d}-kapitel.md").write_text("\n".join(parts), "utf-8")
+
+
+def workspace(root: Path) -> Path:
+    shutil.copytree(REPO / "templates", root / "templates")
+    (root / "papers").mkdir(parents=True)
+    return root
+
+
+def commit(root: Path, message: str) -> git.Repo:
+    repo = git.Repo.init(root) if not (root / ".git").exists() else git.Repo(root)
+    with repo.config_writer() as cfg:
+        cfg.set_value("user", "name", "Bench Autorin")
+        cfg.set_value("user", "email", "bench@example.org")
+    repo.git.add(A=True)
+    repo.index.commit(message)
+    return repo
+
+
+LONG = "langes-papier"
+
+
+def long_paper(root: Path) -> Path:
+    """One workspace with the 50-page paper, committed."""
+    ws = workspace(root)
+    write_paper(ws / "papers" / LONG, LONG, random.Random(1), chapters=10, words=15000,
+                tables=20, notes=150, figures=10)
+    commit(ws, "Langes Papier")
+    return ws
+
+
+def many_papers(root: Path, count: int = 20) -> Path:
+    """A workspace of *count* papers of about eight pages each, committed."""
+    ws = workspace(root)
+    for i in range(count):
+        slug = f"papier-{i + 1:02d}"
+        write_paper(ws / "papers" / slug, slug, random.Random(100 + i), chapters=3, words=2400,
+                    tables=2, notes=10, figures=1)
+    commit(ws, "Zwanzig Papiere")
+    return ws
+
+
+def change_blocks(ws: Path, slug: str, share: float, rng: random.Random) -> int:
+    """Change *share* of the paragraphs: reword most, delete and insert some."""
+    changed = 0
+    for path in sorted((ws / "papers" / slug / "text").glob("*.md")):
+        blocks = path.read_text("utf-8").split("\n\n")
+        for i, block in enumerate(blocks):
+            if block.startswith(("#", "|", "!")) or rng.random() > share:
+                continue
+            changed += 1
+            choice = rng.random()
+            if choice < 0.7:
+                words = block.split(" ")
+                words[rng.randrange(len(words))] = rng.choice(WORDS)
+                blocks[i] = " ".join(words)
+            elif choice < 0.85:
+                blocks[i] = ""
+            else:
+                blocks[i] = block + "\n\n" + paragraph(rng, 40)
+        path.write_text("\n\n".join(b for b in blocks if b), "utf-8")
+    return changed
+
+
+def returned_files(reviewer_copies: list[Path], out: Path, per_file: int, rng: random.Random) -> list[Path]:
+    """Each reviewer copy with *per_file* comments, insertions and deletions, as Word writes them."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    for n, draft in enumerate(reviewer_copies):
+        with zipfile.ZipFile(draft) as zf:
+            parts = {name: zf.read(name) for name in zf.namelist()}
+        root = etree.fromstring(parts["word/document.xml"])
+        body = [p for p in root.iter(f"{W}p") if p.find(f"{W}pPr/{W}pStyle") is not None
+                and p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") in ("BodyText", "FirstParagraph")]
+        comments = etree.Element(f"{W}comments", nsmap={"w": W[1:-1]})
+        for i in range(per_file):
+            p = body[rng.randrange(len(body))]
+            ident = str(1000 + i)
+            author = {f"{W}author": f"Prüferin {n}", f"{W}date": f"2026-11-30T09:{i % 60:02d}:00Z"}
+            kind = i % 3
+            if kind == 0:
+                c = etree.SubElement(comments, f"{W}comment", {f"{W}id": ident, **author})
+                etree.SubElement(etree.SubElement(etree.SubElement(c, f"{W}p"), f"{W}r"),
+                                 f"{W}t").text = sentence(rng)
+                p.append(etree.Element(f"{W}commentRangeStart", {f"{W}id": ident}))
+                p.append(etree.Element(f"{W}commentRangeEnd", {f"{W}id": ident}))
+                etree.SubElement(etree.SubElement(p, f"{W}r"), f"{W}commentReference", {f"{W}id": ident})
+            else:
+                tag, text_tag = ("ins", "t") if kind == 1 else ("del", "delText")
+                rev = etree.SubElement(p, f"{W}{tag}", {f"{W}id": ident, **author})
+                etree.SubElement(etree.SubElement(rev, f"{W}r"), f"{W}{text_tag}").text = \
+                    f" {rng.choice(WORDS)} {i}"
+        parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        parts["word/comments.xml"] = etree.tostring(comments, xml_declaration=True, encoding="UTF-8")
+        types = parts["[Content_Types].xml"].decode()
+        if "/word/comments.xml" not in types:
+            types = types.replace("</Types>", '<Override PartName="/word/comments.xml" ContentType='
+                                  '"application/vnd.openxmlformats-officedocument.wordprocessingml.'
+                                  'comments+xml"/></Types>')
+            parts["[Content_Types].xml"] = types.encode()
+        target = out / draft.name
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in parts.items():
+                zf.writestr(name, data)
+        files.append(target)
+    return files
