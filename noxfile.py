@@ -35,3 +35,11 @@ def typecheck(session: nox.Session) -> None:
     """mypy over the package."""
     session.install("-e", ".[typecheck]")
     session.run("mypy")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmark against the raw tools on generated inputs; table on the terminal, JSON in
+    build/bench/results.json. Pass --runs N or --only CASE after --."""
+    session.install("-e", ".[test]")
+    session.run("python", "tests/bench/bench.py", *session.posargs)

@@ -18,15 +18,18 @@ from lxml import etree
 REPO = Path(__file__).resolve().parents[2]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
-WORDS = (
-    "Familienzentrum Familien Kinder Eltern Kita Beratung Bildung Kommune Land Träger Netzwerk "
-    "Sozialraum Angebot Fachkräfte Koordination Förderung Qualität Zugang Gesundheit Prävention "
-    "Elterncafé Sprechstunde Jugendamt Stadtteil Kooperation Leitung Finanzierung Verlässlichkeit "
-    "Teilhabe Bildungsgerechtigkeit Erziehung Unterstützung Begegnung Alltag Vertrauen Wirkung "
-    "stärkt verbindet öffnet braucht sichert erreicht begleitet entwickelt plant fördert "
-    "verlässlich dauerhaft gemeinsam früh niedrigschwellig wirksam regional kommunal "
-    "und mit für im in der die das den dem eine einen ohne durch über vor nach zwischen"
-).split()
+WORDS = [
+    "Familienzentrum", "Familien", "Kinder", "Eltern", "Kita", "Beratung", "Bildung", "Kommune",
+    "Land", "Träger", "Netzwerk", "Sozialraum", "Angebot", "Fachkräfte", "Koordination",
+    "Förderung", "Qualität", "Zugang", "Gesundheit", "Prävention", "Elterncafé", "Sprechstunde",
+    "Jugendamt", "Stadtteil", "Kooperation", "Leitung", "Finanzierung", "Verlässlichkeit",
+    "Teilhabe", "Bildungsgerechtigkeit", "Erziehung", "Unterstützung", "Begegnung", "Alltag",
+    "Vertrauen", "Wirkung", "stärkt", "verbindet", "öffnet", "braucht", "sichert", "erreicht",
+    "begleitet", "entwickelt", "plant", "fördert", "verlässlich", "dauerhaft", "gemeinsam",
+    "früh", "niedrigschwellig", "wirksam", "regional", "kommunal", "und", "mit", "für", "im",
+    "in", "der", "die", "das", "den", "dem", "eine", "einen", "ohne", "durch", "über", "vor",
+    "nach", "zwischen",
+]
 
 
 def sentence(rng: random.Random) -> str:

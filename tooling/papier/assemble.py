@@ -116,7 +116,8 @@ def _pos_line(kvs: list[list[str]]) -> int | None:
 
 class _ChapterReader:
     def __init__(self, paper: Paper, path: Path, text: str, anchors: bool = False,
-                 number: int = 1) -> None:
+                 number: int = 1, positions: bool = True) -> None:
+        self.positions = positions
         self.paper = paper
         self.path = path
         self.shown = paper.rel(path)
@@ -139,7 +140,7 @@ class _ChapterReader:
 
     def read(self) -> Chapter:
         text = "\n".join(self.lines) + "\n"
-        doc = pandoc.read_markdown(cites.mark_citations(text), self.shown)
+        doc = pandoc.read_markdown(cites.mark_citations(text), self.shown, self.positions)
         rel = str(self.path.relative_to(self.paper.folder))
         for block in doc["blocks"]:
             line = 1
@@ -317,7 +318,7 @@ def bibliography_keys(path: Path) -> set[str]:
     return {entry["id"] for entry in json.loads(out)}
 
 
-def read_chapters(paper: Paper, anchors: bool = False) -> list[Chapter]:
+def read_chapters(paper: Paper, anchors: bool = False, positions: bool = True) -> list[Chapter]:
     numbers = {path: i for i, path in enumerate(paper.chapters, 1)}
 
     def one(path: Path) -> Chapter:
@@ -328,7 +329,7 @@ def read_chapters(paper: Paper, anchors: bool = False) -> list[Chapter]:
             chapter.problems.append(Problem(paper.rel(path), 1,
                                             f"not UTF-8 ({exc.reason}); save the file as UTF-8"))
             return chapter
-        return _ChapterReader(paper, path, text, anchors, numbers[path]).read()
+        return _ChapterReader(paper, path, text, anchors, numbers[path], positions).read()
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         return list(pool.map(one, paper.chapters))
@@ -380,13 +381,15 @@ def _sections(anchors: list[Anchor]) -> None:
         anchor.section = current
 
 
-def assemble(paper: Paper, citeproc: bool = True, anchors: bool = False) -> Assembled:
+def assemble(paper: Paper, citeproc: bool = True, anchors: bool = False,
+             positions: bool = True) -> Assembled:
     """Read and check every chapter; return one document (quotes, captions, citations done).
 
     With *anchors*, every block, list item and table cell is wrapped in a Div with a
     block id (a bookmark in DOCX), and ``Assembled.anchors`` maps the ids to file:line.
+    Without *positions* (redlines), problems come without line numbers but reading is faster.
     """
-    chapters = read_chapters(paper, anchors)
+    chapters = read_chapters(paper, anchors, positions)
     problems = [p for c in chapters for p in c.problems]
     bib_keys: set[str] | None = None
     if paper.bibliography is not None:

@@ -37,9 +37,11 @@ def run(args: list[str], data: bytes | None = None, where: Path | str | None = N
     return proc.stdout
 
 
-def read_markdown(text: str, where: Path | str) -> dict[str, Any]:
-    """Markdown -> pandoc JSON AST with data-pos on every block and inline."""
-    out = run(["-f", READER, "-t", "json"], text.encode("utf-8"), where)
+def read_markdown(text: str, where: Path | str, positions: bool = True) -> dict[str, Any]:
+    """Markdown -> pandoc JSON AST with data-pos on every block and inline (or, without
+    *positions*, five times less JSON, for readers that need no line numbers)."""
+    reader = READER if positions else READER.replace("+sourcepos", "")
+    out = run(["-f", reader, "-t", "json"], text.encode("utf-8"), where)
     doc: dict[str, Any] = json.loads(out)
     return doc
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -95,6 +96,11 @@ def stringify(value: Any) -> str:
     if kind in ATTR_INDEX and isinstance(contents, list):
         contents = [c for i, c in enumerate(contents) if i != ATTR_INDEX[kind]]
     return stringify(contents)
+
+
+def clone(value: Any) -> Any:
+    """A deep copy of JSON-like AST data, several times faster than copy.deepcopy."""
+    return json.loads(json.dumps(value))
 
 
 def walk(value: Any, fn: Callable[[Node], Node | list[Node] | None]) -> Any:

@@ -67,9 +67,9 @@ class Comparison:
 
 def _side(ws: Workspace, revision: Revision, brand: Brand | None, slug: str, stamp_text: str) -> Side:
     paper = load_paper(ws, slug)
-    assembled = assemble(paper)
-    if assembled.problems:
-        raise PaperInvalid(assembled.problems)
+    assembled = assemble(paper, positions=False)  # lines only matter for problems:
+    if assembled.problems:  # then read again with them, for messages with file:line
+        raise PaperInvalid(assemble(paper).problems)
     stamp = Stamp(stamp_text, page_footer(paper.lang))
     ctx = make_context(assembled, brand or load_brand(ws), stamp, False,
                        ws.cache_dir / slug / "redline")

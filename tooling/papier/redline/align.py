@@ -10,7 +10,6 @@ the ids ``papier-movefrom-N`` / ``papier-moveto-N``.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -176,7 +175,7 @@ class Differ:
     # whole blocks
     def mark(self, block: ast.Node, kind: str) -> ast.Node:
         """A copy of *block* with every inline inside a change span of *kind*."""
-        return _mark(copy.deepcopy(block), kind, self.marks)
+        return _mark(ast.clone(block), kind, self.marks)
 
     def whole(self, block: ast.Node, kind: str) -> ast.Node:
         self.changes += 1
@@ -270,7 +269,7 @@ class Differ:
             else:
                 row = a if op == "delete" else b
                 self.changes += 1
-                out.append(_mark(copy.deepcopy(row), DELETION if op == "delete" else INSERTION,
+                out.append(_mark(ast.clone(row), DELETION if op == "delete" else INSERTION,
                                  self.marks))
         return out
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
+from papier import pandoc_ast as ast
 from papier.build import logo_png
 from papier.redline import Comparison
 from papier.writers.docx import docx_parts, number_headings, write_blocks
@@ -15,7 +15,7 @@ def write_redline(comp: Comparison, out: Path) -> int:
     logo = logo_png(comp.brand, comp.new.ws)
     old_front, old_body = docx_parts(comp.old.ctx, logo)
     new_front, new_body = docx_parts(comp.new.ctx, logo)
-    toc_body = copy.deepcopy(new_body)
+    toc_body = ast.clone(new_body)
     number_headings(old_body)
     number_headings(new_body)
     differ = comp.differ()

@@ -7,7 +7,6 @@ to their heading and "unverändert"; unchanged blocks inside a changed section t
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,7 @@ def _side(blocks: list[ast.Node], keep: str) -> list[ast.Node]:
             return node["c"][1]
         return None
 
-    shown = ast.walk(ast.walk(copy.deepcopy(blocks), view), flat)
+    shown = ast.walk(ast.walk(ast.clone(blocks), view), flat)
     return [b for b in shown if ast.stringify(b).strip() or b["t"] not in ("Para", "Plain")]
 
 

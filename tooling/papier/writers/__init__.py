@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +36,7 @@ class Context:
 
     def doc(self) -> dict[str, Any]:
         """A private copy of the assembled document for one writer to change."""
-        return copy.deepcopy(self.assembled.doc)
+        return ast.clone(self.assembled.doc)
 
     def label(self, key: str) -> str:
         return i18n.label(self.paper.lang, key)
