@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import shutil
-import zipfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
-from lxml import etree
 
 from conftest import POSITION, make_workspace
 from papier import yamlio
 from papier.cli import main
 from readback import W
-from test_rounds import REVIEWERS, _zip
+from test_rounds import REVIEWERS
+from wordlike import Review
 
 WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüß", min_size=3, max_size=10)
 EDIT = st.tuples(st.sampled_from(["comment", "insertion", "deletion"]), st.integers(0, 30), WORDS)
@@ -22,35 +21,15 @@ EDIT = st.tuples(st.sampled_from(["comment", "insertion", "deletion"]), st.integ
 
 def _returned(draft: Path, out: Path, edits: list[tuple[str, int, str]]) -> None:
     """Add comments, insertions and deletions to body paragraphs, as Word writes them."""
-    with zipfile.ZipFile(draft) as zf:
-        parts = {n: zf.read(n) for n in zf.namelist()}
-    root = etree.fromstring(parts["word/document.xml"])
-    body = [p for p in root.iter(f"{W}p") if p.find(f"{W}pPr/{W}pStyle") is not None
-            and p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") in ("BodyText", "FirstParagraph")]
-    comments = etree.Element(f"{W}comments", nsmap={"w": W[1:-1]})
+    review = Review(draft)
     author = {f"{W}author": "Prüferin", f"{W}date": "2026-11-30T09:00:00Z"}
     for number, (kind, where, word) in enumerate(edits):
-        p = body[where % len(body)]
-        ident = str(100 + number)
+        p = review.body[where % len(review.body)]
         if kind == "comment":
-            c = etree.SubElement(comments, f"{W}comment", {f"{W}id": ident, **author})
-            etree.SubElement(etree.SubElement(etree.SubElement(c, f"{W}p"), f"{W}r"), f"{W}t").text = word
-            p.append(etree.Element(f"{W}commentRangeStart", {f"{W}id": ident}))
-            p.append(etree.Element(f"{W}commentRangeEnd", {f"{W}id": ident}))
-            ref = etree.SubElement(p, f"{W}r")
-            etree.SubElement(ref, f"{W}commentReference", {f"{W}id": ident})
+            review.comment(p, str(100 + number), author, word)
         else:
-            tag, text_tag = ("ins", "t") if kind == "insertion" else ("del", "delText")
-            rev = etree.SubElement(p, f"{W}{tag}", {f"{W}id": ident, **author})
-            etree.SubElement(etree.SubElement(rev, f"{W}r"), f"{W}{text_tag}").text = f" {word}"
-    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-    parts["word/comments.xml"] = etree.tostring(comments, xml_declaration=True, encoding="UTF-8")
-    types = parts["[Content_Types].xml"].decode()
-    if "/word/comments.xml" not in types:
-        override = ('<Override PartName="/word/comments.xml" ContentType="application/'
-                    'vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"/>')
-        parts["[Content_Types].xml"] = types.replace("</Types>", override + "</Types>").encode()
-    out.write_bytes(_zip(parts))
+            review.change(p, kind, str(100 + number), author, f" {word}")
+    review.save(out)
 
 
 # each example opens a round and builds a DOCX (~0.5 s): no shrinking, the failing example is printed

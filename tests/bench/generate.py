@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import random
 import shutil
-import zipfile
+import sys
 from pathlib import Path
 
 import git
-from lxml import etree
 
 REPO = Path(__file__).resolve().parents[2]
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+sys.path.insert(0, str(REPO / "tests"))
+from wordlike import Review, W  # noqa: E402
 
 WORDS = [
     "Familienzentrum", "Familien", "Kinder", "Eltern", "Kita", "Beratung", "Bildung", "Kommune",
@@ -163,40 +163,15 @@ def returned_files(reviewer_copies: list[Path], out: Path, per_file: int, rng: r
     out.mkdir(parents=True, exist_ok=True)
     files = []
     for n, draft in enumerate(reviewer_copies):
-        with zipfile.ZipFile(draft) as zf:
-            parts = {name: zf.read(name) for name in zf.namelist()}
-        root = etree.fromstring(parts["word/document.xml"])
-        body = [p for p in root.iter(f"{W}p") if p.find(f"{W}pPr/{W}pStyle") is not None
-                and p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") in ("BodyText", "FirstParagraph")]
-        comments = etree.Element(f"{W}comments", nsmap={"w": W[1:-1]})
+        review = Review(draft)
         for i in range(per_file):
-            p = body[rng.randrange(len(body))]
-            ident = str(1000 + i)
+            p = review.body[rng.randrange(len(review.body))]
             author = {f"{W}author": f"Prüferin {n}", f"{W}date": f"2026-11-30T09:{i % 60:02d}:00Z"}
-            kind = i % 3
-            if kind == 0:
-                c = etree.SubElement(comments, f"{W}comment", {f"{W}id": ident, **author})
-                etree.SubElement(etree.SubElement(etree.SubElement(c, f"{W}p"), f"{W}r"),
-                                 f"{W}t").text = sentence(rng)
-                p.append(etree.Element(f"{W}commentRangeStart", {f"{W}id": ident}))
-                p.append(etree.Element(f"{W}commentRangeEnd", {f"{W}id": ident}))
-                etree.SubElement(etree.SubElement(p, f"{W}r"), f"{W}commentReference", {f"{W}id": ident})
+            if i % 3 == 0:
+                review.comment(p, str(1000 + i), author, sentence(rng))
             else:
-                tag, text_tag = ("ins", "t") if kind == 1 else ("del", "delText")
-                rev = etree.SubElement(p, f"{W}{tag}", {f"{W}id": ident, **author})
-                etree.SubElement(etree.SubElement(rev, f"{W}r"), f"{W}{text_tag}").text = \
-                    f" {rng.choice(WORDS)} {i}"
-        parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-        parts["word/comments.xml"] = etree.tostring(comments, xml_declaration=True, encoding="UTF-8")
-        types = parts["[Content_Types].xml"].decode()
-        if "/word/comments.xml" not in types:
-            types = types.replace("</Types>", '<Override PartName="/word/comments.xml" ContentType='
-                                  '"application/vnd.openxmlformats-officedocument.wordprocessingml.'
-                                  'comments+xml"/></Types>')
-            parts["[Content_Types].xml"] = types.encode()
-        target = out / draft.name
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name, data in parts.items():
-                zf.writestr(name, data)
-        files.append(target)
+                kind = "insertion" if i % 3 == 1 else "deletion"
+                review.change(p, kind, str(1000 + i), author, f" {rng.choice(WORDS)} {i}")
+        review.save(out / draft.name)
+        files.append(out / draft.name)
     return files
