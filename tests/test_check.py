@@ -178,3 +178,21 @@ def test_not_in_a_workspace(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.delenv("PAPIER_ROOT", raising=False)
     assert main(["list"]) == 2
     assert "not inside a papier workspace" in capsys.readouterr().err
+
+
+def test_chapter_cache_sees_new_files_and_edits(workspace: Workspace, capsys) -> None:
+    """An unchanged chapter comes from the cache, but not when a file it names appears."""
+    chapter = workspace.root / f"papers/{POSITION}/text/04-fazit.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\n![Ein Foto](../figures/foto.png)\n", "utf-8")
+    code, lines = run_check(capsys, POSITION)
+    assert code == 1 and any("image '../figures/foto.png' not found" in line for line in lines)
+    cached = list((workspace.cache_dir / "chapters").glob("*.json"))
+    assert cached  # the chapters were stored
+    assert run_check(capsys, POSITION) == (code, lines)  # the same answer from the cache
+    figure = workspace.root / f"papers/{POSITION}/figures/foto.png"
+    figure.parent.mkdir(exist_ok=True)
+    figure.write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert run_check(capsys, POSITION)[0] == 0
+    chapter.write_text(chapter.read_text("utf-8").replace("![Ein Foto]", "![]"), "utf-8")
+    code, lines = run_check(capsys, POSITION)
+    assert code == 1 and any("has no alt text" in line for line in lines)

@@ -30,10 +30,14 @@ import generate
 
 # name: (what, goal kind, goal value) - "ratio" compares with the raw tools, "seconds" is absolute
 CASES: dict[str, tuple[str, str, float]] = {
-    "build-50": ("50-page paper to DOCX+PDF vs pandoc docx + pandoc typst + typst.compile", "ratio", 1.10),
+    "build-50": ("50-page paper to DOCX+PDF after a one-word edit vs pandoc docx + pandoc typst + "
+                 "typst.compile", "ratio", 1.10),
+    "build-50-cold": ("the same with nothing cached (first build: figures, reference document)",
+                      "ratio", 1.10),
     "build-20": ("20 papers to DOCX+PDF on all cores vs the raw calls one after another", "ratio", 0.60),
     "noop-20": ("no-op rebuild of 20 papers", "seconds", 0.30),
-    "check-20": ("papier check of 20 papers", "seconds", 1.00),
+    "check-20": ("papier check of 20 papers, nothing cached", "seconds", 1.00),
+    "check-20-edit": ("papier check of 20 papers after a one-word edit in one chapter", "seconds", 1.00),
     "collect-40": ("round collect of 40 files with 1,000 comments and changes", "seconds", 5.00),
     "redline-50": ("redline of the 50-page paper, 5 % of its blocks changed", "seconds", 2.00),
 }
@@ -72,9 +76,13 @@ def raw_tools(paper: Path, work: Path) -> Callable[[], None]:
     return run
 
 
-def clean_build(ws: Path) -> Callable[[], None]:
+def cold(ws: Any) -> Callable[[], None]:
+    """Nothing cached: neither on disk (build/.cache) nor in this process (chapters)."""
+    from papier import assemble
+
     def run() -> None:
-        shutil.rmtree(ws / "build", ignore_errors=True)
+        shutil.rmtree(ws.cache_dir, ignore_errors=True)
+        assemble._MEMO.clear()
 
     return run
 
@@ -87,11 +95,18 @@ def case(name: str, root: Path, runs: int) -> dict[str, Any]:
     long_ws, many_ws = root / "long", root / "many"
     papier_times: list[float] = []
     raw_times: list[float] | None = None
-    if name == "build-50":
+    if name in ("build-50", "build-50-cold"):
         ws = Workspace(long_ws)
         build(ws, [generate.LONG], ["docx", "pdf"])  # warm: imports, reference doc, rasters
+        chapter = long_ws / "papers" / generate.LONG / "text" / "05-kapitel.md"
+        words = iter(generate.WORDS * 10)
+
+        def one_word() -> None:
+            chapter.write_text(chapter.read_text("utf-8").replace(" und ", f" und {next(words)} ", 1),
+                               "utf-8")
+
         papier_times = timed(lambda: build(ws, [generate.LONG], ["docx", "pdf"]), runs,
-                             before=lambda: shutil.rmtree(ws.cache_dir / generate.LONG, ignore_errors=True))
+                             before=cold(ws) if name == "build-50-cold" else one_word)
         raw = raw_tools(long_ws / "papers" / generate.LONG, root / "raw-50")
         raw()
         raw_times = timed(raw, runs)
@@ -99,7 +114,7 @@ def case(name: str, root: Path, runs: int) -> dict[str, Any]:
         ws = Workspace(many_ws)
         build(ws, None, ["docx", "pdf"])
         papier_times = timed(lambda: build(ws, None, ["docx", "pdf"]), runs,
-                             before=lambda: shutil.rmtree(ws.cache_dir, ignore_errors=True))
+                             before=cold(ws))
         raws = [raw_tools(p, root / "raw-20" / p.name) for p in sorted((many_ws / "papers").iterdir())]
         raws[0]()
         raw_times = timed(lambda: [r() for r in raws], runs)
@@ -113,7 +128,17 @@ def case(name: str, root: Path, runs: int) -> dict[str, Any]:
 
         ws = Workspace(many_ws)
         check(ws)
-        papier_times = timed(lambda: check(ws), runs)
+        papier_times = timed(lambda: check(ws), runs,
+                             before=cold(ws))
+    elif name == "check-20-edit":
+        from papier.check import check
+
+        ws = Workspace(many_ws)
+        check(ws)
+        chapter = many_ws / "papers" / "papier-07" / "text" / "02-kapitel.md"
+        words = iter(generate.WORDS * 10)
+        papier_times = timed(lambda: check(ws), runs, before=lambda: chapter.write_text(
+            chapter.read_text("utf-8").replace(" und ", f" und {next(words)} ", 1), "utf-8"))
     elif name == "collect-40":
         papier_times = _collect(root, runs)
     elif name == "redline-50":

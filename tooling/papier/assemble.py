@@ -8,14 +8,16 @@ here, so ``papier check`` and ``papier build`` see the same problems.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from papier import cites, i18n, pandoc
+from papier import cites, fsutil, i18n, pandoc
 from papier import pandoc_ast as ast
 from papier.errors import PapierError, Problem, ToolError
 from papier.paper import Paper
@@ -319,7 +321,10 @@ def bibliography_keys(path: Path) -> set[str]:
 
 
 def read_chapters(paper: Paper, anchors: bool = False, positions: bool = True) -> list[Chapter]:
+    """Every chapter, read by pandoc; an unchanged chapter comes from the chapter cache."""
     numbers = {path: i for i, path in enumerate(paper.chapters, 1)}
+    salt = _chapter_salt(paper, anchors, positions)
+    cache = paper.workspace.cache_dir / "chapters"
 
     def one(path: Path) -> Chapter:
         try:
@@ -329,10 +334,57 @@ def read_chapters(paper: Paper, anchors: bool = False, positions: bool = True) -
             chapter.problems.append(Problem(paper.rel(path), 1,
                                             f"not UTF-8 ({exc.reason}); save the file as UTF-8"))
             return chapter
-        return _ChapterReader(paper, path, text, anchors, numbers[path], positions).read()
+        key = hashlib.sha256(f"{salt}\0{path}\0{numbers[path]}\0{text}".encode()).hexdigest()
+        stored = _MEMO.get(key)
+        if stored is None and (cache / f"{key}.json").is_file():
+            stored = (cache / f"{key}.json").read_text("utf-8")
+        if stored is not None:
+            _MEMO[key] = stored
+            return _chapter_from_json(path, stored)
+        chapter = _ChapterReader(paper, path, text, anchors, numbers[path], positions).read()
+        stored = _chapter_to_json(chapter)
+        _MEMO[key] = stored
+        with contextlib.suppress(OSError):  # a read-only workspace still checks and builds
+            fsutil.write_text(cache / f"{key}.json", stored)
+        return _chapter_from_json(path, stored)  # a private copy: later steps change blocks
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         return list(pool.map(one, paper.chapters))
+
+
+_MEMO: dict[str, str] = {}  # chapter cache key -> JSON, for long-running callers (preview)
+
+
+def _chapter_salt(paper: Paper, anchors: bool, positions: bool) -> str:
+    """What a chapter's reading depends on besides its text: papier and pandoc, the
+    language, and the paper's other files (a chapter's image may appear or vanish)."""
+    from papier.build import tool_fingerprint
+
+    files = []
+    for item in sorted(paper.folder.rglob("*")):
+        rel = item.relative_to(paper.folder)
+        if rel.parts[0] not in ("text", "rounds") and item.is_file():
+            stat = item.stat()
+            files.append(f"{rel}:{stat.st_size}:{stat.st_mtime_ns}")
+    return f"{tool_fingerprint()} {anchors} {positions} {paper.lang} {' '.join(files)}"
+
+
+def _chapter_to_json(chapter: Chapter) -> str:
+    return json.dumps({
+        "blocks": chapter.blocks, "refs": [[r.file, r.line] for r in chapter.refs],
+        "problems": [[p.path, p.line, p.message, p.severity] for p in chapter.problems],
+        "ids": chapter.ids, "links": chapter.links, "cites": chapter.cites,
+        "anchors": [asdict(a) for a in chapter.anchors],
+    }, ensure_ascii=False)
+
+
+def _chapter_from_json(path: Path, text: str) -> Chapter:
+    data = json.loads(text)
+    return Chapter(path, data["blocks"], [SourceRef(f, line) for f, line in data["refs"]],
+                   [Problem(*p) for p in data["problems"]],
+                   [(i, line, explicit) for i, line, explicit in data["ids"]],
+                   [(t, line) for t, line in data["links"]], [(k, line) for k, line in data["cites"]],
+                   [Anchor(**a) for a in data["anchors"]])
 
 
 def _cross_checks(paper: Paper, chapters: list[Chapter], bib_keys: set[str] | None) -> list[Problem]:

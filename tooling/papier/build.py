@@ -133,9 +133,9 @@ def build_paper(ws: Workspace, brand: Brand, slug: str, formats: Iterable[str], 
     if not todo:
         return results
     try:
-        assembled = assemble(paper)
-        if assembled.problems:
-            raise PaperInvalid(assembled.problems)
+        assembled = assemble(paper, positions=False)  # outputs need no line numbers; problems
+        if assembled.problems:  # do, so then the paper is read again with them
+            raise PaperInvalid(assemble(paper).problems)
         ctx = make_context(assembled, brand, stamp, final, key_dir)
     except PapierError as exc:
         return failed([fmt for fmt, _out, _key in todo], exc)
