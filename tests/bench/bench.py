@@ -40,6 +40,7 @@ CASES: dict[str, tuple[str, str, float]] = {
     "check-20-edit": ("papier check of 20 papers after a one-word edit in one chapter", "seconds", 1.00),
     "collect-40": ("round collect of 40 files with 1,000 comments and changes", "seconds", 5.00),
     "redline-50": ("redline of the 50-page paper, 5 % of its blocks changed", "seconds", 2.00),
+    "preview-50": ("preview: one-word edit in the 50-page paper until the PDF is new", "seconds", 0.50),
 }
 
 
@@ -153,6 +154,8 @@ def case(name: str, root: Path, runs: int) -> dict[str, Any]:
         ws = Workspace(copy)
         diff(ws, generate.LONG)
         papier_times = timed(lambda: diff(ws, generate.LONG), runs)
+    elif name == "preview-50":
+        papier_times = _preview(root, runs)
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"case": name, "papier": papier_times, "raw": raw_times,
@@ -195,6 +198,24 @@ def _collect(root: Path, runs: int) -> list[float]:
         assert sum(2 if e["kind"] == "replacement" else 1 for e in items) == 1000
 
     return timed(run, runs, before=reset)
+
+
+def _preview(root: Path, runs: int) -> list[float]:
+    from papier.preview import Preview
+    from papier.workspace import Workspace
+
+    copy = root / "preview"
+    if not copy.exists():
+        shutil.copytree(root / "long", copy)
+    session = Preview(Workspace(copy), generate.LONG)
+    session.rebuild()  # the first build is not what an author waits for on each save
+    chapter = sorted((copy / "papers" / generate.LONG / "text").glob("0*.md"))[4]
+    words = iter(generate.WORDS * 10)
+
+    def edit() -> None:
+        chapter.write_text(chapter.read_text("utf-8").replace(" und ", f" und {next(words)} ", 1), "utf-8")
+
+    return timed(session.rebuild, runs, before=edit)
 
 
 def summarise(result: dict[str, Any]) -> dict[str, Any]:

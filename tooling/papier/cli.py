@@ -236,6 +236,18 @@ def cmd_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    from papier.preview import watch
+
+    ws = find_workspace()
+    ws.paper_dir(args.slug)
+    print(f"watching papers/{args.slug} and templates/; the PDF is rebuilt on every save "
+          f"into build/{args.slug}/preview/ (Ctrl+C ends)", flush=True)
+    watch(ws, args.slug, args.html, args.port, lambda line: print(line, flush=True),
+          rounds=args.rounds)
+    return 0
+
+
 def _round_parser(sub: Any) -> None:
     r = sub.add_parser("round", help="comment rounds: drafts out, reviewers' files in",
                        description="Open a comment round, collect returned DOCX files, decide, "
@@ -346,6 +358,17 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--draft", action="store_true",
                    help="tag a draft (0.x before a round): status unchanged, stamped outputs")
     s.set_defaults(func=cmd_release)
+
+    s = sub.add_parser("preview", help="rebuild the PDF on every save (and serve the HTML)",
+                       description="Watch the paper's files and templates/; rebuild the PDF into "
+                                   "build/SLUG/preview/ on every save, reusing the Typst compiler "
+                                   "and the unchanged chapters. --html also serves the HTML on "
+                                   "localhost; the page reloads itself after each build.")
+    s.add_argument("slug", metavar="SLUG")
+    s.add_argument("--html", action="store_true", help="serve the HTML on http://127.0.0.1:PORT/")
+    s.add_argument("--port", type=int, default=8765)
+    s.add_argument("--rounds", type=int, help=argparse.SUPPRESS)  # tests: stop after N looks
+    s.set_defaults(func=cmd_preview)
 
     s = sub.add_parser("log", help="versions, their comment rounds, commits since the last tag")
     s.add_argument("slug", metavar="SLUG")

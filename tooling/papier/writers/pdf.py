@@ -91,11 +91,23 @@ def meta_json(ctx: Context) -> dict[str, Any]:
     }
 
 
-def typst_source(ctx: Context) -> str:
-    """The complete Typst document (main.typ) for this paper."""
+def typst_blocks(ctx: Context, blocks: list[ast.Node]) -> str:
+    """Typst markup for some blocks of the paper (the preview converts chapter by chapter)."""
+    doc = {"pandoc-api-version": ctx.assembled.doc["pandoc-api-version"], "meta": {},
+           "blocks": _images(ctx, ast.clone(blocks))}
+    return pandoc.write(doc, "typst", [], ctx.paper.rel(ctx.paper.yaml_path)).decode("utf-8")
+
+
+def typst_source(ctx: Context, body: str | None = None) -> str:
+    """The complete Typst document (main.typ) for this paper; *body*: its blocks already
+    converted to Typst markup."""
     paper = ctx.paper
-    doc = ctx.doc()
-    doc["blocks"] = _images(ctx, doc["blocks"])
+    if body is None:
+        doc = ctx.doc()
+        doc["blocks"] = _images(ctx, doc["blocks"])
+    else:
+        doc = {"pandoc-api-version": ctx.assembled.doc["pandoc-api-version"], "meta": {},
+               "blocks": [ast.raw_block("typst", body)]}
     meta = doc["meta"]
     meta["title"] = {"t": "MetaInlines", "c": ctx.title}
     if ctx.subtitle:

@@ -1,0 +1,173 @@
+"""papier preview: rebuild a paper's PDF whenever one of its files is saved.
+
+One Typst compiler is kept for the whole session (Typst then recompiles only what
+changed), chapters come from the chapter cache (only an edited chapter is read again),
+and with --html the HTML is served on localhost and reloads itself after each build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from papier import fsutil
+from papier.assemble import assemble
+from papier.brand import load_brand
+from papier.errors import PaperInvalid, PapierError, ToolError
+from papier.paper import load_paper
+from papier.stamp import make_stamp, source_state
+from papier.workspace import Workspace
+from papier.writers import make_context
+
+RELOAD = ("<script>/* papier preview */ (function poll(v){fetch('/__version').then(r=>r.text())"
+          ".then(t=>{if(v&&t!==v){location.reload()}else{setTimeout(()=>poll(t),500)}})"
+          ".catch(()=>setTimeout(()=>poll(v),1000))})()</script>")
+
+
+@dataclass
+class Preview:
+    ws: Workspace
+    slug: str
+    html: bool = False
+    compiler: Any = None
+    version: int = 0
+    seen: dict[Path, int] = field(default_factory=dict)
+    converted: dict[str, str] = field(default_factory=dict)  # chapter blocks -> Typst markup
+
+    @property
+    def out_dir(self) -> Path:
+        return self.ws.build_dir / self.slug / "preview"
+
+    def rebuild(self) -> list[Path]:
+        """Build the PDF (and HTML) once; the paths written."""
+        import typst
+
+        from papier.writers.html import write_html
+        from papier.writers.pdf import PDF_STANDARDS, meta_json, typst_source
+
+        paper = load_paper(self.ws, self.slug)
+        assembled = assemble(paper, positions=False)
+        if assembled.problems:
+            raise PaperInvalid(assemble(paper).problems)
+        brand = load_brand(self.ws)
+        work = self.ws.cache_dir / self.slug / "preview"
+        ctx = make_context(assembled, brand, make_stamp(paper, source_state(paper), False), False, work)
+        work.mkdir(parents=True, exist_ok=True)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        _write_if_changed(work / "meta.json", _json(meta_json(ctx)))
+        main = work / "main.typ"
+        _write_if_changed(main, typst_source(ctx, self.body(ctx)))
+        if self.compiler is None:
+            self.compiler = typst.Compiler(str(main), root=str(self.ws.root),
+                                           font_paths=[str(p) for p in brand.font_dirs])
+        pdf = self.out_dir / f"{self.slug}.pdf"
+        with fsutil.atomic_path(pdf) as tmp:
+            try:
+                self.compiler.compile(output=str(tmp), format="pdf", pdf_standards=PDF_STANDARDS)
+            except (RuntimeError, typst.TypstError) as exc:
+                raise ToolError("typst", str(exc), paper.rel(main)) from exc
+        written = [pdf]
+        if self.html:
+            page = self.out_dir / "index.html"
+            write_html(ctx, page)
+            page.write_text(page.read_text("utf-8").replace("</body>", RELOAD + "</body>"), "utf-8")
+            written.append(page)
+        self.version += 1
+        return written
+
+    def body(self, ctx: Any) -> str:
+        """Typst markup of the body, converted chapter by chapter; unchanged chapters are
+        not converted again."""
+        from papier.writers.pdf import typst_blocks
+
+        blocks, refs = ctx.assembled.doc["blocks"], ctx.assembled.refs
+        groups: list[list[Any]] = []
+        last = None
+        for block, ref in zip(blocks, refs, strict=False):
+            if ref.file != last:
+                groups.append([])
+                last = ref.file
+            groups[-1].append(block)
+        parts = []
+        converted = {}
+        for group in groups:
+            key = hashlib.sha256(json.dumps(group).encode()).hexdigest()
+            converted[key] = self.converted.get(key) or typst_blocks(ctx, group)
+            parts.append(converted[key])
+        self.converted = converted
+        return "\n\n".join(parts)
+
+    def changed(self) -> bool:
+        """Has any file of the paper or of templates/ been saved since the last look?"""
+        now: dict[Path, int] = {}
+        for folder in (self.ws.paper_dir(self.slug), self.ws.templates_dir):
+            for path in folder.rglob("*"):
+                rel = path.relative_to(folder).parts
+                if rel and rel[0] not in ("rounds",) and not rel[-1].startswith(".") and path.is_file():
+                    now[path] = path.stat().st_mtime_ns
+        different = now != self.seen
+        self.seen = now
+        return different
+
+    def serve(self, port: int) -> http.server.ThreadingHTTPServer:
+        session = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.path == "/__version":
+                    body = str(session.version).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/plain")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                super().do_GET()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", port), partial(Handler, directory=str(self.out_dir)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Typst notices a changed file; an unchanged one is left alone (and stays cached)."""
+    if not path.is_file() or path.read_text("utf-8") != text:
+        fsutil.write_text(path, text)
+
+
+def watch(ws: Workspace, slug: str, html: bool, port: int, report: Callable[[str], None],
+          interval: float = 0.2, rounds: int | None = None) -> None:
+    """Rebuild on every save until interrupted (or after *rounds* looks, for tests)."""
+    session = Preview(ws, slug, html)
+    if html:
+        session.out_dir.mkdir(parents=True, exist_ok=True)
+        session.serve(port)
+        report(f"serving http://127.0.0.1:{port}/ (reloads after each build)")
+    looked = 0
+    while rounds is None or looked < rounds:
+        looked += 1
+        if session.changed():
+            started = time.perf_counter()
+            try:
+                paths = session.rebuild()
+                report(f"built {', '.join(str(p) for p in paths)} in "
+                       f"{time.perf_counter() - started:.2f} s")
+            except PapierError as exc:
+                report(f"FAILED (fix and save again)\n{exc}")
+        time.sleep(interval)
