@@ -69,7 +69,7 @@ def round_summaries(paper: Paper) -> list[RoundSummary]:
 
 def _refusals(ws: Workspace, paper: Paper, key: tuple[int, int, int]) -> list[str]:
     from papier.check import check
-    from papier.rounds.decisions import position
+    from papier.rounds.decisions import undecided
     from papier.rounds.store import load_items, load_round, round_numbers
 
     slug = paper.slug
@@ -89,11 +89,10 @@ def _refusals(ws: Workspace, paper: Paper, key: tuple[int, int, int]) -> list[st
         if rnd.state == "open":
             reasons.append(f"round {number} is still open: decide its items and run "
                            f"papier round close {slug}")
-        undecided = [str(e.get("id")) for e in sorted(load_items(rnd), key=position)
-                     if e.get("decision") == "offen"]
-        if undecided:
-            reasons.append(f"round {number} has {len(undecided)} undecided item(s) "
-                           f"({', '.join(undecided[:5])}{' …' if len(undecided) > 5 else ''}): "
+        still_open = undecided(load_items(rnd))
+        if still_open:
+            reasons.append(f"round {number} has {len(still_open)} undecided item(s) "
+                           f"({', '.join(still_open[:5])}{' …' if len(still_open) > 5 else ''}): "
                            f"papier round decide {slug} ID --accept|--partly|--reject|--note")
     errors = [p for p in check(ws, [slug]) if p.severity == "error"]
     if errors:

@@ -32,6 +32,11 @@ def position(entry: Any) -> tuple[Any, ...]:
             str(entry.get("id")))
 
 
+def undecided(items: Any) -> list[str]:
+    """Ids of the items still 'offen', in the order of the text."""
+    return [str(e.get("id")) for e in sorted(items, key=position) if e.get("decision") == "offen"]
+
+
 def status(ws: Workspace, slug: str) -> dict[str, Any]:
     paper = load_paper(ws, slug)
     rnd = latest_round(paper)
@@ -50,7 +55,7 @@ def status(ws: Workspace, slug: str) -> dict[str, Any]:
         "by_section": dict(Counter(str((e.get("anchor") or {}).get("section") or "(ohne Zuordnung)")
                                    for e in items)),
         "by_decision": dict(Counter(str(e.get("decision")) for e in items)),
-        "open": [str(e.get("id")) for e in sorted(items, key=position) if e.get("decision") == "offen"],
+        "open": undecided(items),
     }
 
 
@@ -75,11 +80,10 @@ def close(ws: Workspace, slug: str, today: dt.date | None = None) -> Round:
     rnd = open_round_of(paper)
     with locked(rnd.folder):
         items = load_items(rnd)
-        undecided = [str(e.get("id")) for e in sorted(items, key=position)
-                     if e.get("decision") == "offen"]
-        if undecided:
-            raise RoundError(f"round {rnd.number} still has {len(undecided)} undecided item(s): "
-                             f"{', '.join(undecided)}; decide them with: papier round decide "
+        still_open = undecided(items)
+        if still_open:
+            raise RoundError(f"round {rnd.number} still has {len(still_open)} undecided item(s): "
+                             f"{', '.join(still_open)}; decide them with: papier round decide "
                              f"{slug} ID --accept|--partly|--reject|--note")
         rnd.data["state"] = "closed"
         rnd.data["closed"] = today or dt.date.today()
