@@ -25,21 +25,19 @@ def source_state(paper: Paper) -> SourceState:
     origin = paper.workspace.origin
     if origin is not None:  # a past version: everything from its commit, nothing from the clock
         repo = git.Repo(origin.repo_root)
-        folder = f"{origin.prefix}papers/{paper.slug}"
-        out = repo.git.log("-1", "--format=%h %cs", origin.commit, "--", folder)
-        short, day = out.split() if out else (origin.commit[:7], "")
-        when = dt.date.fromisoformat(day) if day else repo.commit(origin.commit).committed_datetime.date()
-        return SourceState(short, False, when)
+        folder, since = f"{origin.prefix}papers/{paper.slug}", [origin.commit]
+        dirty = False
+    else:
+        try:
+            repo = git.Repo(paper.workspace.root, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            return SourceState("", False, dt.date.today())
+        folder, since = str(paper.folder.resolve().relative_to(Path(repo.working_dir).resolve())), []
+        dirty = bool(repo.git.status("--porcelain", "--untracked-files=all", "--", folder))
     try:
-        repo = git.Repo(paper.workspace.root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return SourceState("", False, dt.date.today())
-    folder = str(paper.folder.resolve().relative_to(Path(repo.working_dir).resolve()))
-    try:
-        out = repo.git.log("-1", "--format=%h %cs", "--", folder)
+        out = repo.git.log("-1", "--format=%h %cs", *since, "--", folder)
     except git.GitCommandError:  # a repository without commits
         out = ""
-    dirty = bool(repo.git.status("--porcelain", "--untracked-files=all", "--", folder))
     if not out:
         return SourceState("", True, dt.date.today())
     short, day = out.split()
