@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -37,9 +36,7 @@ class Side:
     @property
     def described(self) -> str:
         """'v0.2.0 (3. Oktober 2026)' for headings and the stamp."""
-        paper = self.ctx.paper
-        day = self.revision.when.date() if self.revision.commit is not None else dt.date.today()
-        return f"{self.name} ({i18n.format_date(day, paper.lang)})"
+        return f"{self.name} ({i18n.format_date(self.revision.when.date(), self.ctx.paper.lang)})"
 
 
 @dataclass
@@ -65,13 +62,13 @@ class Comparison:
         return ws.build_dir / slug / f"{slug}-{kind}-{old}-{new}.{ext}"
 
 
-def _side(ws: Workspace, revision: Revision, brand: Brand | None, slug: str, stamp_text: str) -> Side:
+def _side(ws: Workspace, revision: Revision, brand: Brand, slug: str) -> Side:
+    """One version, assembled; its stamp is set once both sides are known."""
     paper = load_paper(ws, slug)
     assembled = assemble(paper, positions=False)  # lines only matter for problems:
     if assembled.problems:  # then read again with them, for messages with file:line
         raise PaperInvalid(assemble(paper).problems)
-    stamp = Stamp(stamp_text, page_footer(paper.lang))
-    ctx = make_context(assembled, brand or load_brand(ws), stamp, False,
+    ctx = make_context(assembled, brand, Stamp("", page_footer(paper.lang)), False,
                        ws.cache_dir / slug / "redline")
     ctx.work_dir.mkdir(parents=True, exist_ok=True)
     return Side(revision, ws, ctx)
@@ -91,21 +88,18 @@ def comparison(ws: Workspace, slug: str, old_spec: str | None, new_spec: str | N
                                f"or tag one with: papier release {slug} VERSION")
         old_spec = last.version
     old_rev = resolve(ws, slug, old_spec)
-    if new_rev.commit is None:
-        marks = Marks(user_name(ws), new_rev.when.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    else:
-        marks = Marks(new_rev.author, new_rev.when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    author = user_name(ws) if new_rev.commit is None else new_rev.author
+    marks = Marks(author, new_rev.when.strftime("%Y-%m-%dT%H:%M:%SZ"))
     with ExitStack() as stack:
         new_ws = stack.enter_context(checkout(ws, slug, new_rev))
         old_ws = stack.enter_context(checkout(ws, slug, old_rev))
         brand = load_brand(new_ws)
-        lang = load_paper(new_ws, slug).lang
-        old_name = old_rev.label if old_rev.commit is not None else i18n.label(lang, "worktree")
-        new_name = new_rev.label if new_rev.commit is not None else i18n.label(lang, "worktree")
-        text = (f"{i18n.label(lang, kind)} · {old_name} → {new_name} · "
-                f"{i18n.format_date(new_rev.when.date(), lang)}")
-        new = _side(new_ws, new_rev, brand, slug, text)
-        old = _side(old_ws, old_rev, brand, slug, text)
+        new = _side(new_ws, new_rev, brand, slug)
+        old = _side(old_ws, old_rev, brand, slug)
+        lang = new.ctx.paper.lang
+        stamp = Stamp(f"{i18n.label(lang, kind)} · {old.name} → {new.name} · "
+                      f"{i18n.format_date(new_rev.when.date(), lang)}", page_footer(lang))
+        old.ctx.stamp = new.ctx.stamp = stamp
         yield Comparison(old, new, brand, marks)
 
 

@@ -149,7 +149,6 @@ class Differ:
     marks: Marks
     normalise: Callable[[str], str] = lambda text: text
     candidates: list[_Candidate] = field(default_factory=list)
-    changes: int = 0
 
     def key(self, node: Any) -> str:
         return self.normalise(json.dumps(node, sort_keys=True, ensure_ascii=False))
@@ -165,7 +164,6 @@ class Differ:
             if tag == "equal":
                 out += rebuild(b[j1:j2])
                 continue
-            self.changes += 1
             if i2 > i1:
                 out.append(change_span(DELETION, rebuild(a[i1:i2]), self.marks))
             if j2 > j1:
@@ -178,7 +176,6 @@ class Differ:
         return _mark(ast.clone(block), kind, self.marks)
 
     def whole(self, block: ast.Node, kind: str) -> ast.Node:
-        self.changes += 1
         marked = self.mark(block, kind)
         if block["t"] in ("Para", "Plain", "Header", "BulletList", "OrderedList", "BlockQuote") \
                 and len(ast.stringify(block).split()) >= MOVE_MIN_WORDS:
@@ -268,7 +265,6 @@ class Differ:
                 out.append([b[0], cells])
             else:
                 row = a if op == "delete" else b
-                self.changes += 1
                 out.append(_mark(ast.clone(row), DELETION if op == "delete" else INSERTION,
                                  self.marks))
         return out

@@ -10,8 +10,7 @@ from papier.redline import Comparison
 from papier.writers.docx import docx_parts, number_headings, write_blocks
 
 
-def write_redline(comp: Comparison, out: Path) -> int:
-    """Write *out*; return the number of changes marked."""
+def write_redline(comp: Comparison, out: Path) -> None:
     logo = logo_png(comp.brand, comp.new.ws)
     old_front, old_body = docx_parts(comp.old.ctx, logo)
     new_front, new_body = docx_parts(comp.new.ctx, logo)
@@ -24,4 +23,3 @@ def write_redline(comp: Comparison, out: Path) -> int:
     differ.finish()
     out.parent.mkdir(parents=True, exist_ok=True)
     write_blocks(comp.new.ctx, out, front, body, toc_body=toc_body, redline=True)
-    return differ.changes
