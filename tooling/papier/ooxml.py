@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W_NS}
@@ -180,8 +182,6 @@ def enforce_tracking(data: bytes | None) -> bytes:
     """settings.xml: track changes on and enforced (no password), moves tracked too.
 
     Word wants the schema order: both elements go right before w:defaultTabStop."""
-    from lxml import etree
-
     root = etree.fromstring(data or b"", etree.XMLParser(resolve_entities=False, no_network=True))
     for tag in ("trackRevisions", "doNotTrackMoves", "documentProtection"):
         for old in root.findall(qn(f"w:{tag}")):
@@ -230,9 +230,10 @@ def _w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
-def _revision(tag: str, source: Any) -> Any:
-    from lxml import etree
+REVISION_TAGS = frozenset(_w(t) for t in REVISIONS)
 
+
+def _revision(tag: str, source: Any) -> Any:
     element = etree.Element(_w(tag))
     for key in ("author", "date"):
         value = source.get(_w(key))
@@ -245,35 +246,31 @@ def _kind_of_run(run: Any, paragraph: Any) -> Any:
     """The revision element (w:ins, w:del, …) a run sits in, or None."""
     node = run.getparent()
     while node is not None and node is not paragraph:
-        if node.tag in {_w(t) for t in REVISIONS}:
+        if node.tag in REVISION_TAGS:
             return node
         node = node.getparent()
     return None
 
 
-def _mark_paragraph(paragraph: Any) -> str | None:
+def _mark_paragraph(paragraph: Any) -> None:
     """A paragraph whose every run is inserted (deleted, moved) gets its mark marked too, so
-    that accepting or rejecting removes the whole paragraph. Returns the kind marked."""
-    runs = [r for r in paragraph.iter(_w("r"))]
+    that accepting or rejecting removes the whole paragraph."""
+    runs = list(paragraph.iter(_w("r")))
     if not runs:
-        return None
+        return
     wrappers = [_kind_of_run(r, paragraph) for r in runs]
     if any(w is None for w in wrappers):
-        return None
+        return
     kinds = {w.tag for w in wrappers}
     if len(kinds) != 1:
-        return None
+        return
     tag = kinds.pop().split("}")[1]
     ppr = paragraph.find(_w("pPr"))
     if ppr is None:
-        from lxml import etree
-
-        ppr = etree.SubElement(paragraph, _w("pPr"))
+        ppr = etree.Element(_w("pPr"))
         paragraph.insert(0, ppr)
     rpr = ppr.find(_w("rPr"))
     if rpr is None:
-        from lxml import etree
-
         rpr = etree.Element(_w("rPr"))
         later = [c for c in ppr if c.tag in (_w("sectPr"), _w("pPrChange"))]
         if later:
@@ -281,20 +278,18 @@ def _mark_paragraph(paragraph: Any) -> str | None:
         else:
             ppr.append(rpr)
     rpr.insert(0, _revision(tag, wrappers[0]))
-    return tag
 
 
 def _moves(body: Any) -> None:
     """Bookmarks papier-movefrom-N / papier-moveto-N become move ranges with w:moveFrom/To."""
-    import re
-
     starts = {}
     for start in body.iter(_w("bookmarkStart")):
         match = re.match(_MOVE_RE, start.get(_w("name"), ""))
         if match:
             starts[start.get(_w("id"))] = (start, match[1], match[2])
+    ends = {e.get(_w("id")): e for e in body.iter(_w("bookmarkEnd")) if e.get(_w("id")) in starts}
     for ident, (start, side, number) in starts.items():
-        end = next((e for e in body.iter(_w("bookmarkEnd")) if e.get(_w("id")) == ident), None)
+        end = ends.get(ident)
         if end is None:
             continue
         inside = False
@@ -306,7 +301,7 @@ def _moves(body: Any) -> None:
                 break
             elif inside and node.tag in (_w("ins"), _w("del")):
                 changed.append(node)
-        first = next((n for n in changed if n.tag in (_w("ins"), _w("del"))), None)
+        first = changed[0] if changed else None
         for node in changed:
             node.tag = _w("moveFrom" if side == "from" else "moveTo")
         for text in [t for n in changed for t in n.iter(_w("delText"))]:
@@ -321,8 +316,6 @@ def _moves(body: Any) -> None:
 
 def _mark_row(row: Any) -> None:
     """A table row whose every paragraph mark is inserted (deleted) is an inserted row."""
-    from lxml import etree
-
     marks: list[Any] = [p.find(f"{_w('pPr')}/{_w('rPr')}") for p in row.iter(_w("p"))
                         if next(p.iter(_w("r")), None) is not None]
     firsts: list[Any] = [m[0] if m is not None and len(m) else None for m in marks]
@@ -346,8 +339,6 @@ def mark_revisions(data: bytes | None) -> bytes:
 
     pandoc writes inline w:ins/w:del but neither paragraph marks nor rows, and it gives
     several revisions the same w:id; Word wants each id once."""
-    from lxml import etree
-
     root = etree.fromstring(data or b"", etree.XMLParser(resolve_entities=False, no_network=True,
                                                          huge_tree=True))
     body: Any = root.find(_w("body"))
