@@ -19,7 +19,7 @@ from typing import Any
 
 from papier import cites, fsutil, i18n, pandoc
 from papier import pandoc_ast as ast
-from papier.errors import PapierError, Problem, ToolError
+from papier.errors import PaperInvalid, PapierError, Problem, ToolError
 from papier.paper import Paper
 
 _POS_START = re.compile(r"(?:^|;)(\d+):\d+")
@@ -465,6 +465,18 @@ def assemble(paper: Paper, citeproc: bool = True, anchors: bool = False,
     found = [a for c in chapters for a in c.anchors]
     _sections(found)
     return Assembled(paper, doc, refs, sorted(problems), found)
+
+
+def assemble_valid(paper: Paper) -> Assembled:
+    """The paper for writing outputs; PaperInvalid if it has problems.
+
+    Outputs need no line numbers, so chapters are read without source positions (five
+    times less JSON); only when there are problems is the paper read again with them, so
+    that every message names file:line."""
+    assembled = assemble(paper, positions=False)
+    if assembled.problems:
+        raise PaperInvalid(assemble(paper).problems)
+    return assembled
 
 
 def _citeproc(paper: Paper, doc: dict[str, Any], refs: list[SourceRef]) -> dict[str, Any]:

@@ -13,9 +13,9 @@ from functools import cache
 from pathlib import Path
 
 from papier import __version__, fsutil, pandoc
-from papier.assemble import assemble
+from papier.assemble import assemble_valid
 from papier.brand import Brand, load_brand
-from papier.errors import PaperInvalid, PapierError
+from papier.errors import PapierError
 from papier.paper import Paper, load_paper
 from papier.raster import svg_to_png
 from papier.stamp import Stamp, make_stamp, source_state
@@ -133,10 +133,7 @@ def build_paper(ws: Workspace, brand: Brand, slug: str, formats: Iterable[str], 
     if not todo:
         return results
     try:
-        assembled = assemble(paper, positions=False)  # outputs need no line numbers; problems
-        if assembled.problems:  # do, so then the paper is read again with them
-            raise PaperInvalid(assemble(paper).problems)
-        ctx = make_context(assembled, brand, stamp, final, key_dir)
+        ctx = make_context(assemble_valid(paper), brand, stamp, final, key_dir)
     except PapierError as exc:
         return failed([fmt for fmt, _out, _key in todo], exc)
     key_dir.mkdir(parents=True, exist_ok=True)

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from papier import fsutil
-from papier.assemble import assemble
+from papier.assemble import assemble_valid
 from papier.brand import load_brand
-from papier.errors import PaperInvalid, PapierError, ToolError
+from papier.errors import PapierError, ToolError
 from papier.paper import load_paper
 from papier.stamp import make_stamp, source_state
 from papier.workspace import Workspace
@@ -54,12 +54,10 @@ class Preview:
         from papier.writers.pdf import PDF_STANDARDS, meta_json, typst_source
 
         paper = load_paper(self.ws, self.slug)
-        assembled = assemble(paper, positions=False)
-        if assembled.problems:
-            raise PaperInvalid(assemble(paper).problems)
         brand = load_brand(self.ws)
         work = self.ws.cache_dir / self.slug / "preview"
-        ctx = make_context(assembled, brand, make_stamp(paper, source_state(paper), False), False, work)
+        stamp = make_stamp(paper, source_state(paper), False)
+        ctx = make_context(assemble_valid(paper), brand, stamp, False, work)
         work.mkdir(parents=True, exist_ok=True)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         _write_if_changed(work / "meta.json", _json(meta_json(ctx)))

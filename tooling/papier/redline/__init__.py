@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from papier import i18n
-from papier.assemble import assemble
+from papier.assemble import assemble_valid
 from papier.brand import Brand, load_brand
-from papier.errors import PaperInvalid
 from papier.paper import load_paper
 from papier.redline.align import Differ, Marks
 from papier.stamp import Stamp, page_footer
@@ -65,10 +64,7 @@ class Comparison:
 def _side(ws: Workspace, revision: Revision, brand: Brand, slug: str) -> Side:
     """One version, assembled; its stamp is set once both sides are known."""
     paper = load_paper(ws, slug)
-    assembled = assemble(paper, positions=False)  # lines only matter for problems:
-    if assembled.problems:  # then read again with them, for messages with file:line
-        raise PaperInvalid(assemble(paper).problems)
-    ctx = make_context(assembled, brand, Stamp("", page_footer(paper.lang)), False,
+    ctx = make_context(assemble_valid(paper), brand, Stamp("", page_footer(paper.lang)), False,
                        ws.cache_dir / slug / "redline")
     ctx.work_dir.mkdir(parents=True, exist_ok=True)
     return Side(revision, ws, ctx)
