@@ -13,8 +13,6 @@ from papier.redline import Comparison
 from papier.redline.align import DELETION, Differ, is_change
 from papier.writers import Context, number_captions
 
-TAGS = {DELETION: "del"}
-
 
 def _html_marks(node: ast.Node) -> list[ast.Node] | None:
     """A change span becomes <ins>/<del> with who and when in the title."""
@@ -22,7 +20,7 @@ def _html_marks(node: ast.Node) -> list[ast.Node] | None:
     if kind is None:
         return None
     values = ast.kv(node["c"][0])
-    tag = TAGS.get(kind, "ins")
+    tag = "del" if kind == DELETION else "ins"
     title = html.escape(f"{values.get('author', '')}, {values.get('date', '')[:10]}", quote=True)
     return [ast.raw_inline("html", f'<{tag} title="{title}">'), *node["c"][1],
             ast.raw_inline("html", f"</{tag}>")]
@@ -41,7 +39,7 @@ def _inline_list(differ: Differ, old: list[list[ast.Node]],
     return [b["c"] for b in _unwrap_divs(merged)]
 
 
-def merged_context(comp: Comparison) -> tuple[Context, Differ]:
+def merged_context(comp: Comparison) -> Context:
     """The new version's context with old and new merged into change spans."""
     old, new = comp.old.ctx, comp.new.ctx
     differ = comp.differ()
@@ -55,13 +53,13 @@ def merged_context(comp: Comparison) -> tuple[Context, Differ]:
         new, assembled=assembled, title=differ.inlines(old.title, new.title),
         subtitle=differ.inlines(old.subtitle, new.subtitle),
         key_messages=_inline_list(differ, old.key_messages, new.key_messages))
-    return ctx, differ
+    return ctx
 
 
 def write_text_redline(comp: Comparison, out: Path, to: str) -> None:
     from papier.writers.html import write_html
 
-    ctx, _differ = merged_context(comp)
+    ctx = merged_context(comp)
     for name in ("title", "subtitle", "key_messages"):
         setattr(ctx, name, ast.walk(getattr(ctx, name), _html_marks))
     ctx.assembled.doc["blocks"] = ast.walk(ctx.assembled.doc["blocks"], _html_marks)
