@@ -360,12 +360,8 @@ def _chapter_salt(paper: Paper, anchors: bool, positions: bool) -> str:
     language, and the paper's other files (a chapter's image may appear or vanish)."""
     from papier.build import tool_fingerprint
 
-    files = []
-    for item in sorted(paper.folder.rglob("*")):
-        rel = item.relative_to(paper.folder)
-        if rel.parts[0] not in ("text", "rounds") and item.is_file():
-            stat = item.stat()
-            files.append(f"{rel}:{stat.st_size}:{stat.st_mtime_ns}")
+    files = [f"{rel}:{path.stat().st_size}:{path.stat().st_mtime_ns}"
+             for rel, path in fsutil.source_files(paper.folder, skip=("text", "rounds"))]
     return f"{tool_fingerprint()} {anchors} {positions} {paper.lang} {' '.join(files)}"
 
 

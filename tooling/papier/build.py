@@ -60,12 +60,9 @@ def tool_fingerprint() -> str:
 
 
 def _tree_digest(digest: hashlib._Hash, folder: Path, skip: tuple[str, ...] = ()) -> None:
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if path.is_file() and not any(part.startswith(".") for part in rel.parts) \
-                and not (rel.parts and rel.parts[0] in skip):
-            digest.update(str(rel).encode())
-            digest.update(path.read_bytes())
+    for rel, path in fsutil.source_files(folder, skip):
+        digest.update(str(rel).encode())
+        digest.update(path.read_bytes())
 
 
 def input_keys(paper: Paper, stamp: Stamp, formats: list[str], final: bool) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Atomic file writes: readers see the old file or the new one, never half of one."""
+"""Atomic file writes (readers see the old file or the new one, never half of one), and
+the source files of a folder."""
 
 from __future__ import annotations
 
@@ -32,3 +33,13 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
+
+
+def source_files(folder: Path, skip: tuple[str, ...] = ()) -> Iterator[tuple[Path, Path]]:
+    """(relative path, path) of every file under *folder* in a stable order, leaving out
+    hidden files and folders (locks, editor swap files) and the top-level folders *skip*."""
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if not any(part.startswith(".") for part in rel.parts) and rel.parts[0] not in skip \
+                and path.is_file():
+            yield rel, path

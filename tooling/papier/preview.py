@@ -105,12 +105,9 @@ class Preview:
 
     def changed(self) -> bool:
         """Has any file of the paper or of templates/ been saved since the last look?"""
-        now: dict[Path, int] = {}
-        for folder in (self.ws.paper_dir(self.slug), self.ws.templates_dir):
-            for path in folder.rglob("*"):
-                rel = path.relative_to(folder).parts
-                if rel and rel[0] not in ("rounds",) and not rel[-1].startswith(".") and path.is_file():
-                    now[path] = path.stat().st_mtime_ns
+        now = {path: path.stat().st_mtime_ns
+               for folder in (self.ws.paper_dir(self.slug), self.ws.templates_dir)
+               for _rel, path in fsutil.source_files(folder, skip=("rounds",))}
         different = now != self.seen
         self.seen = now
         return different
