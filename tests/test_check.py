@@ -113,7 +113,7 @@ def test_missing_data_file(workspace: Workspace, write: Callable, capsys) -> Non
     write(f"{PAPER}/text/05-daten.md", "# Daten\n\n::: {.table src=\"data/fehlt.csv\"}\n:::\n")
     code, lines = run_check(capsys, POSITION)
     assert code == 1
-    assert any(x.startswith(f"{PAPER}/text/05-daten.md:3: file 'data/fehlt.csv' does not exist")
+    assert any(x.startswith(f"{PAPER}/text/05-daten.md:3: data file 'data/fehlt.csv' does not exist")
                for x in lines), lines
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from papier import cites, fsutil, i18n, pandoc
 from papier import pandoc_ast as ast
+from papier.data.expand import LINE_KEY, data_class, expand_data
 from papier.errors import PaperInvalid, PapierError, Problem, ToolError
 from papier.paper import Paper
 
@@ -217,7 +218,13 @@ class _ChapterReader:
             return cite
         elif kind == "Quoted":
             return quoted(node, self.paper.lang)
-        if node_attr is not None:
+        if data_class(node) is not None:  # expanded after reading: papier.data.expand
+            fresh = ast.get_attr(node)  # walking node["c"] made new lists
+            assert fresh is not None
+            fresh[2].append([LINE_KEY, str(line)])
+            if self.anchors and kind == "Div" and not self.in_note:
+                return self.anchor([node], line, _end_line([], line))
+        elif node_attr is not None:
             src = ast.kv(node_attr).get("src")
             if src and not (self.paper.folder / src).is_file():
                 self.problem(line, f"file '{src}' does not exist (relative to the paper folder); "
@@ -430,15 +437,17 @@ def _sections(anchors: list[Anchor]) -> None:
 
 
 def assemble(paper: Paper, citeproc: bool = True, anchors: bool = False,
-             positions: bool = True) -> Assembled:
+             positions: bool = True, render: bool = True) -> Assembled:
     """Read and check every chapter; return one document (quotes, captions, citations done).
 
     With *anchors*, every block, list item and table cell is wrapped in a Div with a
     block id (a bookmark in DOCX), and ``Assembled.anchors`` maps the ids to file:line.
     Without *positions* (redlines), problems come without line numbers but reading is faster.
+    Data tables, charts and values are expanded; charts are drawn only with *render*.
     """
     chapters = read_chapters(paper, anchors, positions)
     problems = [p for c in chapters for p in c.problems]
+    problems += expand_data(paper, chapters, render)
     bib_keys: set[str] | None = None
     if paper.bibliography is not None:
         try:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from papier.assemble import assemble
+from papier.data.analysis import FILE, load_analysis
 from papier.errors import Problem
+from papier.language.check import check_language, fix_language
 from papier.paper import read_paper
 from papier.workspace import Workspace
 
@@ -13,13 +15,27 @@ from papier.workspace import Workspace
 def check_paper(ws: Workspace, slug: str) -> list[Problem]:
     paper, problems = read_paper(ws, slug)
     if paper is not None:
-        problems = problems + assemble(paper, citeproc=False).problems
+        problems = problems + assemble(paper, citeproc=False, render=False).problems
         from papier.rounds.decisions import validate_items
         from papier.rounds.store import load_round, round_numbers
 
         for number in round_numbers(paper):
             problems += validate_items(load_round(paper, number))
-    return sorted(set(problems))
+        analysis_file = paper.folder / FILE
+        if analysis_file.is_file():
+            problems += load_analysis(ws, analysis_file, paper.rel(analysis_file))[1]
+        problems += check_language(paper)
+    return sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.message))
+
+
+def fix(ws: Workspace, slugs: list[str] | None = None) -> list[tuple[str, int]]:
+    """Apply the mechanical language fixes of every valid paper: (file, fixes) per paper."""
+    done = []
+    for slug in slugs or ws.slugs():
+        paper, _ = read_paper(ws, slug)
+        if paper is not None and (count := fix_language(paper)):
+            done.append((paper.rel(paper.folder), count))
+    return done
 
 
 def check(ws: Workspace, slugs: list[str] | None = None) -> list[Problem]:

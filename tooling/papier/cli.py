@@ -66,15 +66,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     from papier.check import check
 
     ws = find_workspace()
+    if args.fix:
+        from papier.check import fix
+
+        for path, count in fix(ws, args.slugs or None):
+            print(f"{path}: fixed {count}", file=sys.stderr)
     problems = check(ws, args.slugs or None)
     for problem in problems:
         print(problem)
     errors = [p for p in problems if p.severity == "error"]
+    warnings = len(problems) - len(errors)
     count = len(args.slugs or ws.slugs())
+    also = f", {warnings} warning(s) or hint(s)" if warnings else ""
     if errors:
-        print(f"{len(errors)} problem(s) in {count} paper(s)", file=sys.stderr)
+        print(f"{len(errors)} problem(s) in {count} paper(s){also}", file=sys.stderr)
         return 1
-    print(f"ok: {count} paper(s) checked, no problems", file=sys.stderr)
+    print(f"ok: {count} paper(s) checked, no errors{also}", file=sys.stderr)
     return 0
 
 
@@ -314,9 +321,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="a JSON list of objects")
     s.set_defaults(func=cmd_list)
 
-    s = sub.add_parser("check", help="report every problem; exit 1 if there is any",
-                       description="One line per problem: path:line: message (with the fix).")
+    s = sub.add_parser("check", help="report every problem; exit 1 if there is an error",
+                       description="One line per problem: path:line[:col]: message (with the fix). "
+                                   "Language findings are warnings (hints for long sentences) unless "
+                                   "paper.yaml or brand.yaml lists them under language.errors.")
     s.add_argument("slugs", nargs="*", metavar="SLUG", help="papers to check (default: all)")
+    s.add_argument("--fix", action="store_true",
+                   help="first fix the mechanical language findings in the Markdown (spaces, "
+                        "'z.B.', non-breaking spaces, gender forms), then report the rest")
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("build", help="build DOCX, PDF and HTML",

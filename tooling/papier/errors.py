@@ -17,10 +17,13 @@ class Problem:
     path: str
     line: int
     message: str
-    severity: str = "error"  # or "warning"
+    severity: str = "error"  # or "warning", or "hint"
+    col: int = 0  # 1-based column where one is known (language checks)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
+        if self.line and self.col:
+            where += f":{self.col}"
         prefix = "" if self.severity == "error" else f"{self.severity}: "
         return f"{where}: {prefix}{self.message}"
 

@@ -90,8 +90,8 @@ def _schema(path: str, mtime: float) -> dict[str, Any]:
     return schema
 
 
-def schema(ws: Workspace) -> dict[str, Any]:
-    path = ws.templates_dir / SCHEMA_FILE
+def schema(ws: Workspace, name: str = SCHEMA_FILE) -> dict[str, Any]:
+    path = ws.templates_dir / name
     return _schema(str(path), path.stat().st_mtime)
 
 
@@ -108,18 +108,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _hint(error: jsonschema.ValidationError) -> str:
-    where = ".".join(str(p) for p in error.absolute_path) or "paper.yaml"
+def _hint(error: jsonschema.ValidationError, schema_file: str = SCHEMA_FILE) -> str:
+    where = ".".join(str(p) for p in error.absolute_path) or "the file"
     validator = error.validator
     if validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return f"'{missing}' is missing; add '{missing}: …' (see templates/{SCHEMA_FILE})"
+        return f"'{missing}' is missing; add '{missing}: …' (see templates/{schema_file})"
     if validator == "enum":
         values = error.validator_value if isinstance(error.validator_value, list) else []
         allowed = ", ".join(str(v) for v in values)
         return f"{where}: {error.instance!r} is not allowed; use one of: {allowed}"
     if validator == "additionalProperties":
-        return f"{error.message}; remove it or check the spelling (see templates/{SCHEMA_FILE})"
+        return f"{error.message}; remove it or check the spelling (see templates/{schema_file})"
     if validator == "pattern" and where == "version":
         return f"version: {error.instance!r} is not a semantic version; write it quoted, like \"0.1.0\""
     if validator == "type" and where == "version":
@@ -131,17 +131,22 @@ def _hint(error: jsonschema.ValidationError) -> str:
     return f"{where}: {error.message}"
 
 
+def schema_problems(data: Any, shown: str, ws: Workspace, schema_file: str = SCHEMA_FILE) -> list[Problem]:
+    """Every violation of templates/*schema_file* by *data* (ruamel), with its line."""
+    checker = jsonschema.Draft202012Validator(
+        schema(ws, schema_file), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    problems = []
+    for error in sorted(checker.iter_errors(_plain(data)), key=lambda e: list(map(str, e.absolute_path))):
+        line = yamlio.line_of(data, list(error.absolute_path))
+        problems.append(Problem(shown, line, _hint(error, schema_file)))
+    return problems
+
+
 def validate_meta(data: Any, shown: str, ws: Workspace) -> list[Problem]:
     if not isinstance(data, dict):
         return [Problem(shown, 1, "paper.yaml must be a mapping of keys like 'title: …'")]
-    plain = _plain(data)
-    checker = jsonschema.Draft202012Validator(
-        schema(ws), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
-    problems = []
-    for error in sorted(checker.iter_errors(plain), key=lambda e: list(map(str, e.absolute_path))):
-        line = yamlio.line_of(data, list(error.absolute_path))
-        problems.append(Problem(shown, line, _hint(error)))
+    problems = schema_problems(data, shown, ws)
     date = data.get("date")
     if isinstance(date, str) and not problems:
         try:

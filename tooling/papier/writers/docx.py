@@ -38,6 +38,7 @@ HINTS_STYLE = "Papier Hinweise"
 KIND_STYLE = "Papier Kind"
 MESSAGES_TITLE_STYLE = "Papier Kernbotschaften Titel"
 MESSAGES_STYLE = "Papier Kernbotschaften"
+SOURCE_STYLE = "Papier Quelle"  # the source note of data tables and charts (papier.data)
 DELETED_STYLE = "Papier Streichung"  # character styles of the Synopse
 INSERTED_STYLE = "Papier Einfügung"
 
@@ -130,6 +131,10 @@ def build_reference(ctx: Context, out: Path, header_text: str, review: bool = Fa
         styles[name].font.italic = False
         styles[name].font.color.rgb = _rgb(brand.colour("muted"))
     styles["Footnote Text"].font.size = Pt(9)
+    source = _paragraph_style(styles, SOURCE_STYLE)  # "Quelle: …" under data tables and charts
+    source.font.size = Pt(9)
+    source.font.color.rgb = _rgb(brand.colour("muted"))
+    source.paragraph_format.space_before, source.paragraph_format.space_after = Pt(2), Pt(12)
     for name, colour, strike in ((DELETED_STYLE, "B91C1C", True), (INSERTED_STYLE, "15803D", False)):
         try:
             style = styles[name]
@@ -305,8 +310,10 @@ def write_blocks(ctx: Context, out: Path, front: list[ast.Node], body: list[ast.
     doc["meta"]["lang"] = ast.meta_string(paper.lang)
 
     header_text = ctx.stamp.text or ast.stringify(ctx.title)
-    key = hashlib.sha256(
-        repr((ctx.brand, header_text, ctx.stamp.footer, paper.lang, review is not None,
+    from papier.build import tool_fingerprint
+
+    key = hashlib.sha256(  # papier's code is part of the key: a new version restyles
+        repr((tool_fingerprint(), ctx.brand, header_text, ctx.stamp.footer, paper.lang, review is not None,
               landscape)).encode()
     ).hexdigest()[:16]
     reference = ctx.work_dir / f"reference-{key}.docx"

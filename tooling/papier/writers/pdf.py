@@ -29,6 +29,8 @@ def _images(ctx: Context, blocks: list[ast.Node]) -> list[ast.Node]:
     """pandoc's Typst writer drops alt text; PDF/UA needs it, so images are written here."""
 
     def image(node: ast.Node) -> ast.Node | list[ast.Node] | None:
+        if node["t"] == "Div" and "source-note" in node["c"][0][1]:  # "Quelle: …" of data
+            return [ast.raw_block("typst", "#papier-source["), *node["c"][1], ast.raw_block("typst", "]")]
         if node["t"] == "Cite":  # already rendered by citeproc; Typst would look for labels
             rendered: list[ast.Node] = node["c"][1]
             return rendered

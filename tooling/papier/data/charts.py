@@ -1,0 +1,211 @@
+"""::: {.chart} -> an SVG chart in the brand's colours and font, drawn by matplotlib.
+
+Why matplotlib: it draws offline from a Python wheel (no JavaScript engine as vl-convert
+embeds), its SVG is deterministic (hash salt, no date: a release rebuilds byte-identically),
+text is written as glyph outlines so the chart looks the same in Typst, in a browser and in
+the PNG for Word without the font being installed there, and its tick labels take our own
+German number formatter, so axes, tables and text format numbers alike.
+The SVG goes to PDF and HTML as a vector; DOCX gets it rasterised (papier.raster).
+Charts are cached in build/.cache/charts/ by their data and spec.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from papier import fsutil
+from papier import pandoc_ast as ast
+from papier.brand import Brand
+from papier.data.csvfile import DataError, DataTable
+from papier.data.numbers import format_number
+from papier.data.tables import Where, check_options, decimals_option, row_order, source_note, split_list
+from papier.errors import Problem
+
+CHART_VERSION = "1"  # bump when the drawing code changes: old cached charts are not reused
+TYPES = ("bar", "line", "stacked")
+CHART_OPTIONS = {"src", "type", "x", "y", "caption", "alt", "source", "ylabel", "orient", "decimals",
+                 "sort"}
+_LOCK = threading.Lock()  # matplotlib's font manager and rcParams are global
+
+
+@dataclass
+class ChartData:
+    kind: str  # bar, line, stacked
+    categories: list[str]
+    series: list[tuple[str, list[float | None]]]
+    decimals: int
+    ylabel: str = ""
+    orient: str = "auto"  # auto, vertical, horizontal
+    value_range: tuple[float, float] | None = None  # fixed axis (ratings 1-5)
+
+    def horizontal(self) -> bool:
+        if self.orient != "auto":
+            return self.orient == "horizontal"
+        return self.kind != "line" and (len(self.categories) > 8 or
+                                        max((len(c) for c in self.categories), default=0) > 14)
+
+
+def chart_data(data: DataTable, kvs: dict[str, str], where: Where) -> ChartData:
+    """The chart's numbers from the CSV, checked: every error names the chapter or the CSV line."""
+    check_options(kvs, CHART_OPTIONS, "a .chart", where)
+    kind = kvs.get("type", "bar")
+    if kind not in TYPES:
+        raise DataError(Problem(where[0], where[1], (
+            f"chart type '{kind}' is unknown; use type=\"bar\", \"line\" or \"stacked\"")))
+    for required in ("x", "y"):
+        if not kvs.get(required):
+            raise DataError(Problem(where[0], where[1], (
+                f"a .chart needs {required}=\"…\" (a column of {data.shown}; columns: "
+                + ", ".join(data.header) + ")")))
+    orient = kvs.get("orient", "auto")
+    if orient not in ("auto", "vertical", "horizontal"):
+        raise DataError(Problem(where[0], where[1], "orient must be \"vertical\" or \"horizontal\""))
+    x = data.column_index(kvs["x"], where)
+    names = [data.header[data.column_index(n, where)] for n in split_list(kvs["y"])]
+    order = row_order(data, kvs.get("sort", ""), where)
+    decimals = decimals_option(kvs, where)
+    if decimals is None:
+        decimals = max((v.decimals for n in names for v in data.numbers(n, where) if v is not None),
+                       default=0)
+    series = [(n, [data.floats(n, where)[i] for i in order]) for n in names]
+    return ChartData(kind, [data.rows[i][x] for i in order], series, decimals,
+                     kvs.get("ylabel", ""), orient)
+
+
+def _palette(brand: Brand) -> list[str]:
+    def tint(hex_colour: str, amount: float) -> str:
+        rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+        return "#" + "".join(f"{round(c + (255 - c) * amount):02X}" for c in rgb)
+
+    base = [brand.colour("primary"), brand.colour("accent"), brand.colour("muted")]
+    return base + [tint(c, 0.45) for c in base]
+
+
+def _font_files(brand: Brand) -> list[Path]:
+    return sorted(p for d in brand.font_dirs if d.is_dir() for p in d.glob("*.ttf"))
+
+
+def cache_path(cache_dir: Path, chart: ChartData, brand: Brand, lang: str) -> Path:
+    import importlib.metadata
+
+    spec = {"chart": asdict(chart), "colours": _palette(brand), "font": brand.body_font,
+            "fonts": [p.name for p in _font_files(brand)], "lang": lang, "version": CHART_VERSION,
+            "matplotlib": importlib.metadata.version("matplotlib")}
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
+    return cache_dir / "charts" / f"chart-{digest}.svg"
+
+
+def render_svg(chart: ChartData, brand: Brand, lang: str) -> bytes:
+    """Draw *chart*: 16 cm wide, brand colours and font, German numbers on the axis."""
+    import matplotlib
+    from matplotlib import font_manager
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    with _LOCK:
+        for path in _font_files(brand):
+            if str(path) not in {f.fname for f in font_manager.fontManager.ttflist}:
+                font_manager.fontManager.addfont(str(path))
+        family = brand.body_font if brand.body_font in {
+            f.name for f in font_manager.fontManager.ttflist} else "DejaVu Sans"
+        text, muted = brand.colour("text"), brand.colour("muted")
+        style = {"svg.fonttype": "path", "svg.hashsalt": "papier", "font.family": family,
+                 "font.size": 9, "text.color": text, "axes.labelcolor": text,
+                 "xtick.color": muted, "ytick.color": muted, "axes.edgecolor": muted,
+                 "axes.linewidth": 0.6, "xtick.labelcolor": text, "ytick.labelcolor": text}
+        with matplotlib.rc_context(style):  # type: ignore[arg-type]
+            horizontal = chart.horizontal()
+            height = (max(2.2, 0.9 + 0.32 * len(chart.categories) * (1 if chart.kind != "bar"
+                      else max(1, len(chart.series) * 0.7))) if horizontal else 3.4)
+            fig = Figure(figsize=(6.3, height))
+            axes = fig.add_subplot()
+            _draw(axes, chart, _palette(brand), horizontal, lang)
+            value_axis = axes.xaxis if horizontal else axes.yaxis
+            value_axis.set_major_formatter(FuncFormatter(
+                lambda v, _pos: format_number(v, 0 if float(v).is_integer() else chart.decimals or 1,
+                                              lang)))
+            value_axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+            for side in ("top", "right"):
+                axes.spines[side].set_visible(False)
+            axes.grid(True, axis="x" if horizontal else "y", color="#D5DCDF", linewidth=0.6)
+            axes.set_axisbelow(True)
+            if chart.ylabel:
+                (axes.set_xlabel if horizontal else axes.set_ylabel)(chart.ylabel)
+            if len(chart.series) > 1:
+                axes.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0),
+                            ncols=min(4, len(chart.series)), fontsize=8.5, borderaxespad=0.3)
+            fig.tight_layout(pad=0.4)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "papier"})
+    return buf.getvalue()
+
+
+def _draw(axes: Any, chart: ChartData, colours: list[str], horizontal: bool, lang: str) -> None:
+    positions = list(range(len(chart.categories)))
+    count = len(chart.series)
+    if chart.kind == "line":
+        for i, (name, values) in enumerate(chart.series):
+            points = [(p, v) for p, v in zip(positions, values, strict=True) if v is not None]
+            axes.plot([p for p, _ in points], [v for _, v in points], marker="o", markersize=3.5,
+                      linewidth=1.8, color=colours[i % len(colours)], label=name)
+        axes.set_xticks(positions, chart.categories)
+        if len(chart.categories) > 6 and max(len(c) for c in chart.categories) > 4:
+            axes.tick_params(axis="x", labelrotation=30)
+    else:
+        stacked = chart.kind == "stacked"
+        width = 0.7 if stacked or count == 1 else 0.8 / count
+        bottoms = [0.0] * len(positions)
+        bar = axes.barh if horizontal else axes.bar
+        for i, (name, values) in enumerate(chart.series):
+            nums = [v or 0.0 for v in values]
+            offsets = positions if stacked else [p - 0.4 + width * (i + 0.5) for p in positions] \
+                if count > 1 else positions
+            extra = {"left": bottoms} if horizontal else {"bottom": bottoms}
+            bars = bar(offsets, nums, width, color=colours[i % len(colours)], label=name,
+                       **(extra if stacked else {}))
+            if not stacked and len(positions) * count <= 16:
+                axes.bar_label(bars, labels=[format_number(v, chart.decimals, lang) if v is not None
+                                             else "" for v in values], padding=2, fontsize=8)
+            bottoms = [b + n for b, n in zip(bottoms, nums, strict=True)]
+        if horizontal:
+            axes.set_yticks(positions, chart.categories)
+            axes.invert_yaxis()  # the first row on top, as in the table
+        else:
+            axes.set_xticks(positions, chart.categories)
+            if len(chart.categories) > 5 and max(len(c) for c in chart.categories) > 8:
+                axes.tick_params(axis="x", labelrotation=30)
+                for label in axes.get_xticklabels():
+                    label.set_horizontalalignment("right")
+    if chart.value_range is not None:
+        (axes.set_xlim if horizontal else axes.set_ylim)(*chart.value_range)
+    axes.margins(**({"x": 0.08} if horizontal else {"y": 0.1}))
+
+
+def chart_figure(chart: ChartData, kvs: dict[str, str], brand: Brand | None, cache_dir: Path,
+                 lang: str, where: Where, ident: str = "") -> list[ast.Node]:
+    """A Figure with the chart image (alt text, caption) and its source note; the SVG is drawn
+    only if *brand* is given (a check needs no picture) and not already cached."""
+    alt = kvs.get("alt", "").strip()
+    if not alt:
+        raise DataError(Problem(where[0], where[1], (
+            "a chart needs alt=\"…\": one or two sentences on what it shows, for screen readers "
+            "(PDF/UA requires it), e.g. alt=\"Balkendiagramm: Familienzentren je Land, NRW vorn\"")))
+    path = cache_path(cache_dir, chart, brand, lang) if brand else cache_dir / "charts" / "unchecked.svg"
+    if brand is not None and not path.is_file():
+        fsutil.write_bytes(path, render_svg(chart, brand, lang))
+    image = {"t": "Image", "c": [ast.attr("", [], {"width": "100%"}), ast.text_inlines(alt),
+                                 [str(path), ""]]}
+    caption = kvs.get("caption", "")
+    figure = {"t": "Figure", "c": [ast.attr(ident, ["papier-chart"]),
+                                   [None, [ast.plain(ast.text_inlines(caption))] if caption else []],
+                                   [ast.plain([image])]]}
+    out: list[ast.Node] = [figure]
+    if kvs.get("source"):
+        out.append(source_note(kvs["source"], lang))
+    return out

@@ -1,0 +1,1 @@
+"""Language checks for German lobbying texts (``papier check``), and ``papier check --fix``."""
