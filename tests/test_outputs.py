@@ -93,8 +93,9 @@ def test_docx_figure_table_footnotes_toc(built: dict) -> None:
     assert any(a and a.startswith("Ein Familienzentrum in der Mitte") for a in alts)
     assert all(alts), "every picture has alt text"
     texts = [t for _, t in paragraphs(path)]
-    assert any(t.startswith("Abbildung 1: Ein Familienzentrum") for t in texts)
-    assert any(t.startswith("Tabelle 1: Ist-Stand und Potenzial") for t in texts)
+    assert any(t.startswith("Abbildung 3: Ein Familienzentrum") for t in texts)  # after two charts
+    assert any(t.startswith("Tabelle 1: Familienzentren und Kindertageseinrichtungen je Land") for t in texts)
+    assert any(t.startswith("Tabelle 2: Potenzialmatrix der Handlungsfelder") for t in texts)
     assert len(list(root.iter(f"{W}tbl"))) >= 1
     footnotes = docx_text(path, "word/footnotes.xml")
     assert "Fachgespräche" in footnotes

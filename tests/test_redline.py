@@ -144,12 +144,10 @@ def test_libreoffice_accepts_and_rejects_to_the_same_texts(position_redline: dic
 def test_table_cells_and_list_items(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path / "ws", papers=(ANALYSIS,))
     tag(ws, ANALYSIS, "0.1.0")
-    rel = f"papers/{ANALYSIS}/text/03-potenziale.md"
-    edit(ws, rel, "| Familienbildung und Begegnung | 3 | 4 | Budget für Angebote |",
-         "| Familienbildung und Begegnung | 3 | 5 | Budget für Angebote und Räume |")
-    edit(ws, rel, "| Vernetzung im Sozialraum | 2 | 5 | finanzierte Koordination |",
-         "| Vernetzung im Sozialraum | 2 | 5 | finanzierte Koordination |\n"
-         "| Digitale Angebote | 1 | 3 | Medienkompetenz im Team |")
+    rel = f"papers/{ANALYSIS}/analysis.yaml"  # the Potenzialmatrix is built from it
+    edit(ws, rel, "    current: 3\n    potential: 4", "    current: 3\n    potential: 5")
+    edit(ws, rel, "  - id: gesundheit", "  - name: Digitale Angebote\n    current: 1\n    potential: 3\n"
+         "  - id: gesundheit")
     edit(ws, f"papers/{ANALYSIS}/text/05-hebel.md", "- **Verankerung:**",
          "- **Sichtbarkeit:** Gute Beispiele werden gesammelt und landesweit bekannt gemacht.\n"
          "- **Verankerung:**")
@@ -160,8 +158,14 @@ def test_table_cells_and_list_items(tmp_path: Path) -> None:
     cells = changed.findall("w:tc", NS)
     assert "".join(cells[2].find(".//w:del", NS).itertext()) == "4"
     assert "".join(cells[2].find(".//w:ins", NS).itertext()) == "5"
-    assert "und Räume" in "".join(cells[3].find(".//w:ins", NS).itertext())
+    assert "".join(cells[3].find(".//w:del", NS).itertext()) == "1"  # the Spielraum follows: +1 -> +2
+    assert "".join(cells[3].find(".//w:ins", NS).itertext()) == "2"
     assert cells[0].find(".//w:ins", NS) is None
+    pictures = {kind: [d.get("descr") for mark in root.iter(f"{W}{kind}") for d in mark.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
+        for kind in ("del", "ins")}
+    for kind in ("del", "ins"):  # the matrix chart was drawn again: old one out, new one in
+        assert [d[:32] for d in pictures[kind]] == ["Balkendiagramm mit Beispieldaten"], pictures
     added = next(r for r in rows if "Digitale Angebote" in "".join(r.itertext()))
     assert added.find("w:trPr/w:ins", NS) is not None
     item = next(p for p in root.iter(f"{W}p") if "Sichtbarkeit:" in "".join(p.itertext()))

@@ -121,7 +121,7 @@ def render_svg(chart: ChartData, brand: Brand, lang: str) -> bytes:
                  "axes.linewidth": 0.6, "xtick.labelcolor": text, "ytick.labelcolor": text}
         with matplotlib.rc_context(style):  # type: ignore[arg-type]
             horizontal = chart.horizontal()
-            height = (max(2.2, 0.9 + 0.32 * len(chart.categories) * (1 if chart.kind != "bar"
+            height = (max(2.2, 0.8 + 0.25 * len(chart.categories) * (1 if chart.kind != "bar"
                       else max(1, len(chart.series) * 0.7))) if horizontal else 3.4)
             fig = Figure(figsize=(6.3, height))
             axes = fig.add_subplot()

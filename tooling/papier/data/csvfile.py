@@ -85,8 +85,9 @@ class DataTable:
 
 
 def _decode(data: bytes, shown: str) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        encodings = ["utf-8-sig"]
+    skip = 0
+    if data.startswith(b"\xef\xbb\xbf"):  # "CSV UTF-8" from Excel: the BOM says UTF-8, nothing else
+        skip, encodings = 3, ["utf-8"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings = ["utf-16"]  # Excel's "Unicode text"
     elif b"\x00" in data:
@@ -99,13 +100,14 @@ def _decode(data: bytes, shown: str) -> tuple[str, str]:
     error: UnicodeDecodeError | None = None
     for encoding in encodings:
         try:
-            return data.decode(encoding), encoding
+            return data[skip:].decode(encoding), encoding
         except UnicodeDecodeError as exc:
             error = error or exc
     assert error is not None
-    line = data[: error.start].count(b"\n") + 1
+    at = error.start + skip
+    line = data[:at].count(b"\n") + 1
     raise DataError(Problem(shown, line, (
-        f"cannot be decoded (byte 0x{data[error.start]:02x} is neither UTF-8 nor Windows-1252); "
+        f"cannot be decoded (byte 0x{data[at]:02x} is neither UTF-8 nor Windows-1252); "
         "save it as „CSV UTF-8“")))
 
 

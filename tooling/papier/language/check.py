@@ -73,6 +73,15 @@ class Term:
     long: list[str]
     pattern: re.Pattern[str]
 
+    def explained_in(self, text: str) -> bool:
+        """A long form in *text*, in any inflection: „der Allgemeine Soziale Dienst“ explains
+        „Allgemeiner Sozialer Dienst“ (each word matched by its stem)."""
+        for long in self.long:
+            stems = [re.escape(w[:-2] if len(w) > 5 else w) + r"\w*" for w in long.split()]
+            if re.search(r"\s+".join(stems), text, re.I):
+                return True
+        return False
+
 
 def glossary(paper: Paper) -> tuple[list[Term], list[Problem]]:
     path = paper.workspace.templates_dir / GLOSSARY
@@ -101,14 +110,14 @@ def unexplained(terms: list[Term],
             found = next(((n, m) for n, line in enumerate(lines, 1)
                           for m in [term.pattern.search(line)] if m), None)
             if found is None:
-                before += "\n".join(lines).casefold()
+                before += "\n".join(lines)
                 continue
             number, match = found
             paragraph_end = number
             while paragraph_end < len(lines) and lines[paragraph_end].strip():
                 paragraph_end += 1
-            context = (before + "\n".join(lines[:paragraph_end]).casefold()).replace("\u00a0", " ")
-            if not any(long.casefold() in context for long in term.long):
+            context = (before + "\n".join(lines[:paragraph_end])).replace("\u00a0", " ")
+            if not term.explained_in(context):
                 yield path, rules.Finding(
                     "glossary", number, match.start(), match.end(),
                     f"'{term.short}' is used before it is explained; on first use write "

@@ -127,7 +127,7 @@ _NO_END = {a.split(".")[0].lower() for a in ABBREVIATIONS} | {
     "bzw", "ca", "vgl", "etc", "ggf", "nr", "abs", "art", "s", "bspw", "usw", "sog", "inkl", "zzgl",
     "gem", "dr", "prof", "hrsg", "jh", "mio", "mrd", "tsd", "std", "min", "z", "d", "u", "o", "v", "i",
     "e", "m", "ff", "f", "kap", "ziff", "bd", "evtl", "einschl"}
-_SENTENCE_END = re.compile(r"[.!?…][\"“»)]*\s+(?=[„\"»(]?[A-ZÄÖÜ])")
+_SENTENCE_END = re.compile(r"[.!?…][\"“»)*_]*\s+(?=[„\"»(*_\[]*[A-ZÄÖÜ])")
 _WORD = re.compile(r"[\wäöüÄÖÜß][\wäöüÄÖÜß\-'’]*")
 _BLOCK_START = re.compile(r"^\s*(?:#|[-*+]\s|\d+[.)]\s|>|\|)")
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from papier import i18n
+from papier import pandoc_ast as ast
 from papier.assemble import assemble_valid
 from papier.brand import Brand, load_brand
 from papier.paper import load_paper
@@ -96,7 +98,38 @@ def comparison(ws: Workspace, slug: str, old_spec: str | None, new_spec: str | N
         stamp = Stamp(f"{i18n.label(lang, kind)} · {old.name} → {new.name} · "
                       f"{i18n.format_date(new_rev.when.date(), lang)}", page_footer(lang))
         old.ctx.stamp = new.ctx.stamp = stamp
+        _adopt_images(old, new)
         yield Comparison(old, new, brand, marks)
+
+
+def _adopt_images(old: Side, new: Side) -> None:
+    """Move the old version's images where the new version's writers can reach them.
+
+    The old version lives in a temporary folder; its figures and charts must be under the
+    new workspace's root. An image the new version has too (same path, same bytes) is
+    taken from there, so that the differ sees no change; a chart (named by its content in
+    build/.cache) is copied to the same place; any other is copied aside."""
+    old_root, new_root = old.ws.root.resolve(), new.ws.root.resolve()
+    if old_root == new_root:
+        return
+
+    def adopt(node: ast.Node) -> None:
+        if node["t"] != "Image":
+            return None
+        src = Path(node["c"][2][0]).resolve()
+        if not src.is_relative_to(old_root) or not src.is_file():
+            return None
+        rel = src.relative_to(old_root)
+        target = new_root / rel
+        if not (target.is_file() and target.read_bytes() == src.read_bytes()):
+            if rel.parts[:2] != ("build", ".cache"):
+                target = new.ws.cache_dir / new.ctx.paper.slug / "redline" / "old" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, target)
+        node["c"][2][0] = str(target)
+        return None
+
+    ast.walk(old.ctx.assembled.doc["blocks"], adopt)
 
 
 def diff(ws: Workspace, slug: str, old_spec: str | None = None, new_spec: str | None = None,
