@@ -84,7 +84,12 @@ def _cell(text: str, strong: bool = False) -> list[Any]:
 def pandoc_table(headings: list[str], rows: list[list[str]], numeric: list[bool],
                  caption: str, strong_last: bool = False, ident: str = "") -> ast.Node:
     """A simple pandoc Table: one header row, numeric columns right-aligned."""
-    specs = [[{"t": "AlignRight" if n else "AlignLeft"}, {"t": "ColWidthDefault"}] for n in numeric]
+    # widths from the longest text in each column: Word adapts columns itself, LibreOffice
+    # would make them equal and break "Handlungsfeld" in the middle
+    longest = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headings)]
+    weights = [min(max(n, 6), 40) + 3 for n in longest]  # + room for bold headings and padding
+    specs = [[{"t": "AlignRight" if n else "AlignLeft"}, {"t": "ColWidth", "c": w / sum(weights)}]
+             for n, w in zip(numeric, weights, strict=True)]
     head = [ast.attr(), [[ast.attr(), [_cell(h) for h in headings]]]]
     body_rows = [[ast.attr(), [_cell(c, strong_last and i == len(rows) - 1) for c in row]]
                  for i, row in enumerate(rows)]
