@@ -3,10 +3,14 @@ the glossary from templates/glossary.yaml, and ``--fix`` for the mechanical rule
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +40,22 @@ class Settings:
         return "hint" if rule == "sentence" else "warning"
 
 
+@lru_cache(maxsize=16)
+def _load(path: Path, shown: str, _mtime: int) -> tuple[Any, list[Problem]]:
+    return yamlio.load(path, shown)
+
+
+def load_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
+    """brand.yaml and glossary.yaml, read once per change (a check reads them per paper)."""
+    if not path.is_file():
+        return None, []
+    return _load(path, shown, path.stat().st_mtime_ns)
+
+
 def settings(paper: Paper) -> tuple[Settings, list[Problem]]:
     result = Settings()
     problems: list[Problem] = []
-    brand_path = paper.workspace.templates_dir / "brand.yaml"
-    brand, _ = yamlio.load(brand_path, "templates/brand.yaml") if brand_path.is_file() else (None, [])
+    brand, _ = load_yaml(paper.workspace.templates_dir / "brand.yaml", "templates/brand.yaml")
     for data, shown in ((brand, "templates/brand.yaml"), (paper.raw, paper.rel(paper.yaml_path))):
         block: Any = (data or {}).get("language") if isinstance(data, dict) else None
         if not block:
@@ -87,7 +102,7 @@ def glossary(paper: Paper) -> tuple[list[Term], list[Problem]]:
     path = paper.workspace.templates_dir / GLOSSARY
     if not path.is_file():
         return [], []
-    data, problems = yamlio.load(path, f"templates/{GLOSSARY}")
+    data, problems = load_yaml(path, f"templates/{GLOSSARY}")
     if problems or not isinstance(data, dict):
         return [], problems or [Problem(f"templates/{GLOSSARY}", 1, "must map each abbreviation "
                                         "to its long form, e.g. 'Kita: Kindertageseinrichtung'")]
@@ -104,32 +119,44 @@ def unexplained(terms: list[Term],
                 texts: list[tuple[Path, list[str]]]) -> Iterator[tuple[Path, rules.Finding]]:
     """The first use of each term, if its long form is neither earlier in the paper nor in the
     same paragraph."""
+    joined = [(path, "\n".join(lines), lines) for path, lines in texts]
     for term in terms:
         before = ""
-        for path, lines in texts:
-            found = next(((n, m) for n, line in enumerate(lines, 1)
-                          for m in [term.pattern.search(line)] if m), None)
-            if found is None:
-                before += "\n".join(lines)
+        for path, text, lines in joined:
+            match = term.pattern.search(text)
+            if match is None:
+                before += text + "\n"
                 continue
-            number, match = found
+            number = text.count("\n", 0, match.start()) + 1
+            col = match.start() - (text.rfind("\n", 0, match.start()) + 1)
             paragraph_end = number
             while paragraph_end < len(lines) and lines[paragraph_end].strip():
                 paragraph_end += 1
             context = (before + "\n".join(lines[:paragraph_end])).replace("\u00a0", " ")
             if not term.explained_in(context):
                 yield path, rules.Finding(
-                    "glossary", number, match.start(), match.end(),
+                    "glossary", number, col, col + len(match.group(0)),
                     f"'{term.short}' is used before it is explained; on first use write "
                     f"„{term.long[0]} ({term.short})“")
             break
 
 
-def stray_quotes(path: Path, text: str, lines: list[str], shown: str) -> Iterator[rules.Finding]:
+def stray_quotes(cache: Path, text: str, lines: list[str], shown: str) -> list[rules.Finding]:
     """Straight quotes that pandoc's smart typography cannot pair: it writes them as English
-    “ or ” (as text, not as a quotation), so they never become „…“."""
+    “ or ” (as text, not as a quotation), so they never become „…“. Asking pandoc costs a
+    read of the chapter, so the answer is cached by the chapter's text."""
     if not any('"' in line for line in lines):
-        return
+        return []
+    key = cache / "language" / f"quotes-{hashlib.sha256(text.encode()).hexdigest()[:24]}.json"
+    if key.is_file():
+        return [rules.Finding(**item) for item in json.loads(key.read_text("utf-8"))]
+    found = list(_stray_quotes(text, lines, shown))
+    with contextlib.suppress(OSError):  # a read-only workspace still checks
+        fsutil.write_text(key, json.dumps([asdict(f) for f in found], ensure_ascii=False))
+    return found
+
+
+def _stray_quotes(text: str, lines: list[str], shown: str) -> Iterator[rules.Finding]:
     doc = pandoc.read_markdown(text, shown, True)
     for node in ast.iter_nodes(doc["blocks"]):
         if node["t"] != "Span" or len(node["c"][1]) != 1 or node["c"][1][0].get("t") != "Str":
@@ -173,7 +200,7 @@ def findings(paper: Paper, chosen: Settings) -> Iterator[tuple[Path, rules.Findi
         if "sentence" in on:
             found += rules.sentence(lines, chosen.sentence_words)
         if "quotes" in on:
-            found += stray_quotes(path, raw[path], lines, paper.rel(path))
+            found += stray_quotes(paper.workspace.cache_dir, raw[path], lines, paper.rel(path))
         yield from ((path, f) for f in found)
     if "glossary" in on:
         terms, _ = glossary(paper)

@@ -5,6 +5,7 @@ mechanical fix (long sentences, unexplained abbreviations, stray quotes) leave i
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -150,28 +151,30 @@ def _paragraphs(lines: list[str]) -> Iterator[list[tuple[int, int, str]]]:
         yield run
 
 
+_LAST_WORD = re.compile(r"([\wäöüÄÖÜ]+)$")
+
+
 def sentence(lines: list[str], limit: int = 40) -> Iterator[Finding]:
     for run in _paragraphs(lines):
-        text = ""
-        where: list[tuple[int, int]] = []  # (line, column) of every character of text
-        for number, _offset, line in run:
-            if text:
-                text += " "
-                where.append((number, 0))
-            text += line
-            where.extend((number, col) for col in range(len(line)))
+        text = " ".join(line for _number, _offset, line in run)
+        starts = []  # offset in text where each line of the run begins
+        offset = 0
+        for _number, _offset, line in run:
+            starts.append(offset)
+            offset += len(line) + 1
         start = 0
         for match in [*_SENTENCE_END.finditer(text), None]:
             end = match.start() + 1 if match else len(text)
             if match is not None:
-                before = re.search(r"([\wäöüÄÖÜ]+)$", text[:match.start()])
+                before = _LAST_WORD.search(text, max(0, match.start() - 40), match.start())
                 word = before.group(1) if before else ""
                 if word.lower() in _NO_END or word.isdigit():
                     continue  # "z. B. Kita", "21. November": no sentence end
-            words = _WORD.findall(text[start:end])
+            words = _WORD.findall(text, start, end)
             if len(words) > limit:
                 first = start + len(text[start:end]) - len(text[start:end].lstrip())
-                line_no, col = where[first]
+                index = bisect.bisect_right(starts, first) - 1
+                line_no, col = run[index][0], first - starts[index]
                 yield Finding("sentence", line_no, col, col + 1,
                               f"this sentence has {len(words)} words (more than {limit}); "
                               "consider splitting it")
