@@ -95,6 +95,21 @@ def test_format_then_parse_round_trips(cents: int, decimals: int) -> None:
         assert "." in text  # thousands grouped the German way
 
 
+def test_english_table(tmp_path: Path) -> None:
+    from papier.data.tables import render_table
+    from papier.pandoc_ast import stringify
+
+    path = tmp_path / "x.csv"
+    path.write_text("Country,Centres\nA,1234.5\nB,10\n", "utf-8")
+    table, note = render_table(read_csv(path, "x.csv"), {"total": "true", "source": "Example data"},
+                               "en-GB", ("text/01.md", 3))
+    rows = [[cell[4][0]["c"] for cell in row[1]] for row in table["c"][4][0][3]]
+    texts = [[stringify(cell) for cell in row] for row in rows]
+    assert texts == [["A", "1,234.5"], ["B", "10.0"], ["Total", "1,244.5"]]
+    assert rows[2][0][0]["t"] == "Strong"  # the totals row is bold
+    assert stringify(note) == "Source: Example data"
+
+
 def test_german_and_english_formats() -> None:
     assert format_number(1234.5, 1) == "1.234,5"
     assert format_number(1234.5, 1, "en-GB") == "1,234.5"
@@ -230,6 +245,9 @@ def _append(ws: Workspace, text: str) -> int:
     ('::: {.table src="data/laender.csv" colums="Land"}\n:::\n', "a .table has no option 'colums'"),
     ('::: {.table src="data/fehlt.csv"}\n:::\n', "data file 'data/fehlt.csv' does not exist (data/ has: "),
     ("Es sind `=avg(laender.Kitas)` Kitas.\n", "unknown function 'avg'"),
+    ('::: {.analysis show="pie"}\n:::\n', 'show="pie" is unknown; use show="matrix", "chart" or '
+     '"recommendations"'),
+    ('::: {.analysis show="chart"}\n:::\n', 'a chart needs alt="…"'),
     ("Es sind `=sum(laender.Kitas, Land=Atlantis)` Kitas.\n", "no row of"),
     ("Es sind `=value(laender.Kitas, Landesprogramm=ja)` Kitas.\n", "`value` needs exactly one row"),
     ("Es sind `=sum(gibtsnicht.Kitas)` Kitas.\n", "data file 'data/gibtsnicht.csv' does not exist"),
