@@ -88,10 +88,11 @@ def load_analysis(ws: Workspace, path: Path, shown: str) -> tuple[Analysis | Non
     return analysis, problems
 
 
-def analysis_chart(analysis: Analysis, lang: str) -> ChartData:
-    return ChartData("bar", [f.name for f in analysis.fields],
-                     [(i18n.label(lang, "current"), [float(f.current) for f in analysis.fields]),
-                      (i18n.label(lang, "potential"), [float(f.potential) for f in analysis.fields])],
+def analysis_chart(fields: list[Field], lang: str) -> ChartData:
+    """Ist-Stand and Potenzial side by side for each field, on a fixed 0-5 axis."""
+    return ChartData("bar", [f.name for f in fields],
+                     [(i18n.label(lang, "current"), [float(f.current) for f in fields]),
+                      (i18n.label(lang, "potential"), [float(f.potential) for f in fields])],
                      0, i18n.label(lang, "scale_note"), "horizontal", (0, 5.4))
 
 
@@ -119,11 +120,7 @@ def render_analysis(analysis: Analysis, kvs: dict[str, str], lang: str, where: W
         out.append(note_block(ast.text_inlines(note + ".")))
     elif show == "chart":
         chart_kvs = {"alt": kvs.get("alt", ""), "caption": kvs.get("caption", "")}
-        data = analysis_chart(analysis, lang)
-        data.categories = [f.name for f in fields]
-        data.series = [(name, [float(getattr(f, attr)) for f in fields])
-                       for (name, _), attr in zip(data.series, ("current", "potential"), strict=True)]
-        out.extend(chart(data, chart_kvs))
+        out.extend(chart(analysis_chart(fields, lang), chart_kvs))
     else:
         for f in fields:
             if not f.recommendations:

@@ -133,9 +133,9 @@ _WORD = re.compile(r"[\wäöüÄÖÜß][\wäöüÄÖÜß\-'’]*")
 _BLOCK_START = re.compile(r"^\s*(?:#|[-*+]\s|\d+[.)]\s|>|\|)")
 
 
-def _paragraphs(lines: list[str]) -> Iterator[list[tuple[int, int, str]]]:
-    """Runs of prose lines as (line, offset, text); list items and headings start new runs."""
-    run: list[tuple[int, int, str]] = []
+def _paragraphs(lines: list[str]) -> Iterator[list[tuple[int, str]]]:
+    """Runs of prose lines as (line number, text); list items and headings start new runs."""
+    run: list[tuple[int, str]] = []
     for number, line in enumerate(lines, 1):
         stripped = line.replace(MASK, " ")
         if not stripped.strip() or is_table_line(line) or stripped.lstrip().startswith("#"):
@@ -146,7 +146,7 @@ def _paragraphs(lines: list[str]) -> Iterator[list[tuple[int, int, str]]]:
         if _BLOCK_START.match(stripped) and run:
             yield run
             run = []
-        run.append((number, 0, stripped))
+        run.append((number, stripped))
     if run:
         yield run
 
@@ -156,10 +156,10 @@ _LAST_WORD = re.compile(r"([\wäöüÄÖÜ]+)$")
 
 def sentence(lines: list[str], limit: int = 40) -> Iterator[Finding]:
     for run in _paragraphs(lines):
-        text = " ".join(line for _number, _offset, line in run)
+        text = " ".join(line for _number, line in run)
         starts = []  # offset in text where each line of the run begins
         offset = 0
-        for _number, _offset, line in run:
+        for _number, line in run:
             starts.append(offset)
             offset += len(line) + 1
         start = 0
