@@ -148,3 +148,12 @@ def test_fix_changes_only_the_mechanical(workspace: Workspace, capsys: pytest.Ca
     assert main(["check", POSITION, "--fix"]) == 0  # nothing left to fix
     assert "fixed" not in capsys.readouterr().err
     assert (workspace.root / CHAPTER).read_text("utf-8") == fixed
+
+
+def test_english_papers_get_only_the_general_rules(workspace: Workspace,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    yaml = workspace.root / PAPER / "paper.yaml"
+    yaml.write_text(yaml.read_text("utf-8").replace("lang: de-DE", "lang: en-GB"), "utf-8")
+    code, lines = check(workspace, capsys, "About 45 % of all Akteur\\*innen, e.g. the ASD,  agree.\n")
+    assert code == 0
+    assert lines == [f"{CHAPTER}:3:47: warning: 2 spaces in a row; one is enough (papier check --fix does it)"]

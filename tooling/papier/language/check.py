@@ -187,6 +187,8 @@ def findings(paper: Paper, chosen: Settings) -> Iterator[tuple[Path, rules.Findi
         counts = Counter(s for _p, lines in texts for _n, _m, s in rules.gender_forms(lines))
         style = counts.most_common(1)[0][0] if counts else None
     on = set(rules.RULES) - chosen.off
+    if not paper.lang.lower().startswith("de"):  # gender forms, „z. B.“, § and the glossary are German
+        on &= {"quotes", "spaces", "sentence"}
     for path, lines in texts:
         found: list[rules.Finding] = []
         if style and "gender" in on:
