@@ -156,4 +156,5 @@ def test_english_papers_get_only_the_general_rules(workspace: Workspace,
     yaml.write_text(yaml.read_text("utf-8").replace("lang: de-DE", "lang: en-GB"), "utf-8")
     code, lines = check(workspace, capsys, "About 45 % of all Akteur\\*innen, e.g. the ASD,  agree.\n")
     assert code == 0
-    assert lines == [f"{CHAPTER}:3:47: warning: 2 spaces in a row; one is enough (papier check --fix does it)"]
+    assert lines == [f"{CHAPTER}:3:47: warning: 2 spaces in a row; one is enough "
+                     "(papier check --fix does it)"]
