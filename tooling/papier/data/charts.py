@@ -71,9 +71,8 @@ def chart_data(data: DataTable, kvs: dict[str, str], where: Where) -> ChartData:
     order = row_order(data, kvs.get("sort", ""), where)
     decimals = decimals_option(kvs, where)
     if decimals is None:
-        decimals = max((v.decimals for n in names for v in data.numbers(n, where) if v is not None),
-                       default=0)
-    series = [(n, [data.floats(n, where)[i] for i in order]) for n in names]
+        decimals = max((data.decimals(n, where) for n in names), default=0)
+    series = [(n, [column[i] for i in order]) for n in names for column in [data.floats(n, where)]]
     return ChartData(kind, [data.rows[i][x] for i in order], series, decimals,
                      kvs.get("ylabel", ""), orient)
 

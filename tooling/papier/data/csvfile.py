@@ -78,10 +78,17 @@ class DataTable:
         cells = [row[index].strip() for row in self.rows if row[index].strip()]
         return bool(cells) and all(c.isdigit() and len(c) == 4 and 1800 <= int(c) <= 2200 for c in cells)
 
+    def decimals(self, name: str, where: tuple[str, int] | None = None) -> int:
+        """The most digits after the decimal separator in the column, as the file writes them."""
+        return max((n.decimals for n in self.numbers(name, where) if n is not None), default=0)
+
     def is_numeric(self, name: str) -> bool:
-        index = self.column_index(name)
-        cells = [row[index] for row in self.rows if row[index].strip()]
-        return bool(cells) and all(parse_number(c, self.decimal) is not None for c in cells)
+        """Every non-empty cell is a number, and there is at least one."""
+        self.column_index(name)  # a missing column is an error, not "not numeric"
+        try:
+            return any(n is not None for n in self.numbers(name))
+        except DataError:
+            return False
 
 
 def _decode(data: bytes, shown: str) -> tuple[str, str]:

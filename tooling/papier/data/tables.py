@@ -124,9 +124,7 @@ def render_table(data: DataTable, kvs: dict[str, str], lang: str, where: Where) 
         numeric = data.is_numeric(name) and not data.is_years(name)
         column = Column(data.header[index], heading, index, numeric)
         if numeric:
-            values = data.numbers(column.name, where)
-            column.decimals = decimals if decimals is not None else max(
-                (v.decimals for v in values if v is not None), default=0)
+            column.decimals = decimals if decimals is not None else data.decimals(column.name, where)
         columns.append(column)
     order = row_order(data, kvs.get("sort", ""), where)
     rows = []
@@ -144,8 +142,7 @@ def render_table(data: DataTable, kvs: dict[str, str], lang: str, where: Where) 
         summed = {data.header[data.column_index(n, where)] for n in split_list(kvs["total-columns"])} \
             if kvs.get("total-columns") else {c.name for c in columns if c.numeric}
         for name in summed:
-            if not data.is_numeric(name):
-                data.numbers(name, where)  # raises at the first cell that is not a number
+            data.numbers(name, where)  # raises at the first cell that is not a number
         total_row = []
         for column in columns:
             if column.name in summed:
