@@ -180,6 +180,9 @@ def test_potenzialmatrix_and_recommendations(built: dict) -> None:
     assert rows[0] == ["Handlungsfeld", "Ist-Stand", "Potenzial", "Spielraum"]
     assert rows[2] == ["Beratung und Unterstützung", "2", "5", "+3"]
     assert len(rows) == 6
+    html = built[ANALYSIS]["html"].read_text("utf-8")
+    assert '<table id="tab-matrix"' in html  # the placeholder's {#id} stays a link target
+    assert '<figure id="abb-matrix"' in html
     texts = [t for _s, t in paragraphs(built[ANALYSIS]["docx"])]
     i = texts.index("Vernetzung im Sozialraum", texts.index("Aus der Potenzialmatrix ergeben sich für "
                                                              "jedes Handlungsfeld konkrete Schritte:"))

@@ -187,7 +187,7 @@ def _draw(axes: Any, chart: ChartData, colours: list[str], horizontal: bool, lan
 
 
 def chart_figure(chart: ChartData, kvs: dict[str, str], brand: Brand | None, cache_dir: Path,
-                 lang: str, where: Where, ident: str = "") -> list[ast.Node]:
+                 lang: str, where: Where) -> list[ast.Node]:
     """A Figure with the chart image (alt text, caption) and its source note; the SVG is drawn
     only if *brand* is given (a check needs no picture) and not already cached."""
     alt = kvs.get("alt", "").strip()
@@ -201,7 +201,7 @@ def chart_figure(chart: ChartData, kvs: dict[str, str], brand: Brand | None, cac
     image = {"t": "Image", "c": [ast.attr("", [], {"width": "100%"}), ast.text_inlines(alt),
                                  [str(path), ""]]}
     caption = kvs.get("caption", "")
-    figure = {"t": "Figure", "c": [ast.attr(ident, ["papier-chart"]),
+    figure = {"t": "Figure", "c": [ast.attr("", ["papier-chart"]),
                                    [None, [ast.plain(ast.text_inlines(caption))] if caption else []],
                                    [ast.plain([image])]]}
     out: list[ast.Node] = [figure]

@@ -82,10 +82,9 @@ class Expander:
             raise DataError(problems[0])
         return found
 
-    def chart(self, data: charts.ChartData, kvs: dict[str, str], where: tables.Where,
-              ident: str = "") -> list[ast.Node]:
+    def chart(self, data: charts.ChartData, kvs: dict[str, str], where: tables.Where) -> list[ast.Node]:
         return charts.chart_figure(data, kvs, self.brand, self.paper.workspace.cache_dir,
-                                   self.paper.lang, where, ident)
+                                   self.paper.lang, where)
 
     def replace(self, node: ast.Node, where: tables.Where) -> list[ast.Node] | ast.Node:
         kind = data_class(node)
@@ -98,15 +97,14 @@ class Expander:
         kvs = {k: v for k, v in pairs if k != LINE_KEY}
         if kind == "table":
             blocks = tables.render_table(self.csv(kvs.get("src", ""), where), kvs, lang, where)
-            if ident:
-                blocks[0]["c"][0][0] = ident
-            return blocks
-        if kind == "chart":
+        elif kind == "chart":
             chart = charts.chart_data(self.csv(kvs.get("src", ""), where), kvs, where)
-            return self.chart(chart, kvs, where, ident)
-        return analysis_mod.render_analysis(
-            self.analysis(where), kvs, lang, where,
-            lambda data, chart_kvs: self.chart(data, chart_kvs, where, ident))
+            blocks = self.chart(chart, kvs, where)
+        else:
+            blocks = analysis_mod.render_analysis(
+                self.analysis(where), kvs, lang, where,
+                lambda data, chart_kvs: self.chart(data, chart_kvs, where))
+        return _with_id(blocks, ident)
 
     def expand(self, chapter: Chapter) -> None:
         shown = self.paper.rel(chapter.path)
@@ -128,6 +126,18 @@ class Expander:
             blocks.extend(new)
             refs.extend([ref] * len(new))
         chapter.blocks, chapter.refs = blocks, refs
+
+
+def _with_id(blocks: list[ast.Node], ident: str) -> list[ast.Node]:
+    """The placeholder's {#id} goes to what replaces it (table, figure), so that links and
+    cross-references to it still arrive; blocks without attributes get a Div around them."""
+    if not ident or not blocks:
+        return blocks
+    first = ast.get_attr(blocks[0])
+    if first is not None and not first[0]:
+        first[0] = ident
+        return blocks
+    return [ast.div(blocks, ident)]
 
 
 def expand_data(paper: Paper, chapters: list[Chapter], render: bool = True) -> list[Problem]:

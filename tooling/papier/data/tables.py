@@ -82,7 +82,7 @@ def _cell(text: str, strong: bool = False) -> list[Any]:
 
 
 def pandoc_table(headings: list[str], rows: list[list[str]], numeric: list[bool],
-                 caption: str, strong_last: bool = False, ident: str = "") -> ast.Node:
+                 caption: str, strong_last: bool = False) -> ast.Node:
     """A simple pandoc Table: one header row, numeric columns right-aligned."""
     # widths from the longest text in each column: Word adapts columns itself, LibreOffice
     # would make them equal and break "Handlungsfeld" in the middle
@@ -94,7 +94,7 @@ def pandoc_table(headings: list[str], rows: list[list[str]], numeric: list[bool]
     body_rows = [[ast.attr(), [_cell(c, strong_last and i == len(rows) - 1) for c in row]]
                  for i, row in enumerate(rows)]
     caption_blocks = [ast.plain(ast.text_inlines(caption))] if caption else []
-    return {"t": "Table", "c": [ast.attr(ident, ["papier-data"]), [None, caption_blocks], specs, head,
+    return {"t": "Table", "c": [ast.attr("", ["papier-data"]), [None, caption_blocks], specs, head,
                                 [[ast.attr(), 0, [], body_rows]], [ast.attr(), []]]}
 
 
