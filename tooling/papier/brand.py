@@ -59,7 +59,7 @@ def load_brand(ws: Workspace) -> Brand:
     shown = "templates/brand.yaml"
     if not path.is_file():
         raise PaperInvalid([Problem(shown, 0, "missing; copy it from papier's templates/")])
-    data, problems = yamlio.load(path, shown)
+    data, problems = yamlio.load_cached(path, shown)  # the language checks read it too
     if problems:
         raise PaperInvalid(problems)
     fonts = data.get("fonts", {}) or {}

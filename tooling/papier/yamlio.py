@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,21 @@ def load(path: Path, display: str | None = None) -> tuple[Any, list[Problem]]:
         return None, [
             Problem(shown, line, f"YAML syntax error: {what}; check indentation, colons and quotes")
         ]
+
+
+@lru_cache(maxsize=32)
+def _load_cached(path: Path, shown: str | None, _mtime_ns: int, _size: int) -> tuple[Any, list[Problem]]:
+    return load(path, shown)
+
+
+def load_cached(path: Path, display: str | None = None) -> tuple[Any, list[Problem]]:
+    """``load``, parsed once per change of the file, for files papier only reads (brand.yaml,
+    glossary.yaml, analysis.yaml): a check or build of many papers reads them for each.
+    The result is shared: callers must not change it. A missing file is (None, [])."""
+    if not path.is_file():
+        return None, []
+    stat = path.stat()
+    return _load_cached(path, display, stat.st_mtime_ns, stat.st_size)
 
 
 def loads(text: str) -> Any:

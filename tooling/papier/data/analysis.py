@@ -47,7 +47,7 @@ def load_analysis(ws: Workspace, path: Path, shown: str) -> tuple[Analysis | Non
     """Read and validate analysis.yaml; problems (errors and warnings) carry their lines."""
     from papier.paper import schema_problems
 
-    data, problems = yamlio.load(path, shown)
+    data, problems = yamlio.load_cached(path, shown)  # check reads it, and the text's .analysis
     if problems:
         return None, problems
     if not isinstance(data, dict):

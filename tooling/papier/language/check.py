@@ -10,7 +10,6 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,22 +39,10 @@ class Settings:
         return "hint" if rule == "sentence" else "warning"
 
 
-@lru_cache(maxsize=16)
-def _load(path: Path, shown: str, _mtime: int) -> tuple[Any, list[Problem]]:
-    return yamlio.load(path, shown)
-
-
-def load_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
-    """brand.yaml and glossary.yaml, read once per change (a check reads them per paper)."""
-    if not path.is_file():
-        return None, []
-    return _load(path, shown, path.stat().st_mtime_ns)
-
-
 def settings(paper: Paper) -> tuple[Settings, list[Problem]]:
     result = Settings()
     problems: list[Problem] = []
-    brand, _ = load_yaml(paper.workspace.templates_dir / "brand.yaml", "templates/brand.yaml")
+    brand, _ = yamlio.load_cached(paper.workspace.templates_dir / "brand.yaml", "templates/brand.yaml")
     for data, shown in ((brand, "templates/brand.yaml"), (paper.raw, paper.rel(paper.yaml_path))):
         block: Any = (data or {}).get("language") if isinstance(data, dict) else None
         if not block:
@@ -102,7 +89,7 @@ def glossary(paper: Paper) -> tuple[list[Term], list[Problem]]:
     path = paper.workspace.templates_dir / GLOSSARY
     if not path.is_file():
         return [], []
-    data, problems = load_yaml(path, f"templates/{GLOSSARY}")
+    data, problems = yamlio.load_cached(path, f"templates/{GLOSSARY}")
     if problems or not isinstance(data, dict):
         return [], problems or [Problem(f"templates/{GLOSSARY}", 1, "must map each abbreviation "
                                         "to its long form, e.g. 'Kita: Kindertageseinrichtung'")]
