@@ -14,6 +14,7 @@ from papier.errors import Problem
 
 Where = tuple[str, int]  # the chapter and line a message points to
 
+SOURCE_STYLE = "Papier Quelle"  # DOCX paragraph style of the note under tables and charts
 TABLE_OPTIONS = {"src", "caption", "columns", "headings", "sort", "total", "source", "decimals",
                  "total-columns"}
 
@@ -105,8 +106,8 @@ def source_note(text: str, lang: str) -> ast.Node:
 
 
 def note_block(inlines: list[ast.Node]) -> ast.Node:
-    """A small note under a table or chart: DOCX style "Papier Quelle", class source-note."""
-    return ast.div([ast.para(inlines)], classes=["source-note"], kvs={"custom-style": "Papier Quelle"})
+    """A small note under a table or chart: DOCX style SOURCE_STYLE, class source-note."""
+    return ast.div([ast.para(inlines)], classes=["source-note"], kvs={"custom-style": SOURCE_STYLE})
 
 
 def render_table(data: DataTable, kvs: dict[str, str], lang: str, where: Where) -> list[ast.Node]:

@@ -21,6 +21,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from papier import fsutil, i18n, ooxml, pandoc
 from papier import pandoc_ast as ast
+from papier.data.tables import SOURCE_STYLE  # the note under data tables and charts
 from papier.raster import svg_to_png
 from papier.writers import Context, number_captions
 
@@ -38,7 +39,6 @@ HINTS_STYLE = "Papier Hinweise"
 KIND_STYLE = "Papier Kind"
 MESSAGES_TITLE_STYLE = "Papier Kernbotschaften Titel"
 MESSAGES_STYLE = "Papier Kernbotschaften"
-SOURCE_STYLE = "Papier Quelle"  # the source note of data tables and charts (papier.data)
 DELETED_STYLE = "Papier Streichung"  # character styles of the Synopse
 INSERTED_STYLE = "Papier Einfügung"
 
