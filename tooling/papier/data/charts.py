@@ -16,6 +16,7 @@ import io
 import json
 import threading
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -90,12 +91,17 @@ def _font_files(brand: Brand) -> list[Path]:
     return sorted(p for d in brand.font_dirs if d.is_dir() for p in d.glob("*.ttf"))
 
 
-def cache_path(cache_dir: Path, chart: ChartData, brand: Brand, lang: str) -> Path:
+@cache
+def _matplotlib_version() -> str:
     import importlib.metadata
 
+    return importlib.metadata.version("matplotlib")  # without importing matplotlib itself
+
+
+def cache_path(cache_dir: Path, chart: ChartData, brand: Brand, lang: str) -> Path:
     spec = {"chart": asdict(chart), "colours": _palette(brand), "font": brand.body_font,
             "fonts": [p.name for p in _font_files(brand)], "lang": lang, "version": CHART_VERSION,
-            "matplotlib": importlib.metadata.version("matplotlib")}
+            "matplotlib": _matplotlib_version()}
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
     return cache_dir / "charts" / f"chart-{digest}.svg"
 
