@@ -27,7 +27,7 @@ class Finding:
 
 
 # -- gender-inclusive forms ------------------------------------------------------------
-GENDER_STYLES = {  # style -> (marker as written in Markdown, suffix case) and an example
+GENDER_STYLES = {  # style -> (its marker as written in Markdown, an example)
     "doppelpunkt": (":", "Akteur:innen"),
     "sternchen": ("\\*", "Akteur\\*innen"),
     "unterstrich": ("\\_", "Akteur\\_innen"),
