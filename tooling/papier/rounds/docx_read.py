@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import etree
 
-from papier.rounds.safety import open_package, parse
+from papier.ooxml.package import open_package, parse
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
