@@ -15,7 +15,7 @@ from papier.rounds.docx_read import read_docx
 from papier.workspace import Workspace
 from readback import W, docx_part, docx_text, paragraphs
 
-FIXTURES = REPO.parent / "shared" / "fixtures" / "word"  # shared/ lies beside the repository
+FIXTURES = REPO / "tests" / "fixtures" / "word"  # copies of the real reviewer files, see its LICENSES.md
 REVIEWERS = """\
 - id: bmfsfj
   name: Dr. Maria Beispiel
