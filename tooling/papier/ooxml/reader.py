@@ -1,0 +1,194 @@
+"""Read everything a reviewer left in a DOCX: comments with ranges, threads and resolved
+state, tracked insertions, deletions, moves and paragraph marks, in every story part
+(body, footnotes, endnotes, headers, footers, text boxes), Transitional or Strict.
+pandoc's and python-docx's readers lose most of this."""
+
+from __future__ import annotations
+
+import posixpath
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from papier.ooxml.changes import Found, pair_moves, story_changes
+from papier.ooxml.names import W14, W15, Names, custom_namespaces, names_for
+from papier.ooxml.package import UnreadableFile, open_package, parse
+from papier.ooxml.story import COMMENT_SPECIAL, Paragraph, StoryWalker, date_of, local, symbol
+
+FORMATTING = frozenset(("rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange",
+                        "tcPrChange", "tblPrExChange", "numberingChange"))
+STORY_TYPES = ("footnotes", "endnotes", "header", "footer")
+NOTE_SEPARATORS = ("separator", "continuationSeparator", "continuationNotice")
+
+
+@dataclass
+class Reading:
+    paragraphs: list[Paragraph]
+    found: list[Found]
+    properties: dict[str, str]
+    formatting: Counter[str] = field(default_factory=Counter)  # part -> formatting changes
+    rows: Counter[str] = field(default_factory=Counter)  # part -> inserted/deleted table rows
+    note_refs: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def _rels(parts: dict[str, bytes], source: str, shown: str) -> dict[str, list[str]]:
+    """Relationship type (its last word) -> targets, for the part *source* ('' = package)."""
+    folder, name = posixpath.split(source)
+    rels_name = posixpath.join(folder, "_rels", f"{name}.rels")
+    root = parse(parts, rels_name, shown)
+    out: dict[str, list[str]] = {}
+    if root is None:
+        return out
+    for rel in root:
+        if local(rel) != "Relationship" or rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join(folder, target))
+        out.setdefault(rel.get("Type", "").rsplit("/", 1)[-1], []).append(path)
+    return out
+
+
+def _comment_text(comment: etree._Element, n: Names) -> tuple[str, str]:
+    """Text of a comment (paragraphs and line breaks as newlines) and its last paraId."""
+    texts, para_id = [], ""
+    for p in comment.iter(n.w("p")):
+        chunks = []
+        for el in p.iter():
+            name = local(el)
+            if name == "t":
+                chunks.append(el.text or "")
+            elif name in COMMENT_SPECIAL and local(el.getparent()) == "r":
+                chunks.append(COMMENT_SPECIAL[name])
+            elif name == "sym":
+                chunks.append(symbol(n.attr(el, "char")))
+        texts.append("".join(chunks))
+        para_id = p.get(f"{{{W14}}}paraId", para_id)
+    return "\n".join(texts).strip("\n"), para_id
+
+
+def _properties(parts: dict[str, bytes], name: str, shown: str) -> dict[str, str]:
+    root = parse(parts, name, shown) if name in parts else None
+    if root is None:
+        return {}
+    out = {}
+    for prop in root:
+        if local(prop) == "property" and etree.QName(prop).namespace in custom_namespaces():
+            value = next(iter(prop), None)
+            out[prop.get("name", "")] = (value.text or "") if value is not None else ""
+    return out
+
+
+def _threads(comments: list[tuple[Found, str]], parent: dict[str, str]) -> list[Found]:
+    """Replies hang under their thread's first comment; a reply whose parent is missing or
+    part of a cycle stays a comment of its own, so nothing is dropped."""
+    by_id = {pid: item for item, pid in comments if pid}
+
+    def is_top(pid: str) -> bool:
+        up = parent.get(pid)
+        if up is None or up not in by_id:
+            return True
+        seen, at = {pid}, up
+        while at in parent and parent[at] in by_id and at not in seen:
+            seen.add(at)
+            at = parent[at]
+            if at == pid:
+                return True  # on a cycle
+        return False
+
+    roots: list[Found] = []
+    for item, pid in comments:
+        if not pid or is_top(pid):
+            roots.append(item)
+            continue
+        at, seen = parent[pid], {pid}
+        while not is_top(at) and at not in seen:
+            seen.add(at)
+            at = parent[at]
+        by_id[at].replies.append({"author": item.author, "date": item.date, "text": item.text})
+    return roots
+
+
+def _comments(parts: dict[str, bytes], rels: dict[str, list[str]], walker: StoryWalker,
+              n: Names, shown: str) -> list[Found]:
+    names = rels.get("comments", [])
+    root = parse(parts, names[0], shown) if names else None
+    if root is None:
+        return []
+    parent: dict[str, str] = {}
+    done: dict[str, bool] = {}
+    for ext_name in rels.get("commentsExtended", []):
+        extended = parse(parts, ext_name, shown)
+        for ex in extended.iter(f"{{{W15}}}commentEx") if extended is not None else ():
+            pid = ex.get(f"{{{W15}}}paraId", "")
+            done[pid] = ex.get(f"{{{W15}}}done", "0") in ("1", "true")
+            if ex.get(f"{{{W15}}}paraIdParent"):
+                parent[pid] = ex.get(f"{{{W15}}}paraIdParent", "")
+    found: list[tuple[Found, str]] = []
+    for comment in root.iter(n.w("comment")):
+        ident = n.attr(comment, "id")
+        text, para_id = _comment_text(comment, n)
+        place = walker.comments.get(ident)
+        para = place.para if place is not None and place.para is not None else walker.refs.get(ident)
+        quote = " ".join("".join(place.quote).split()) if place is not None else ""
+        paragraph = walker.paragraphs[para] if para is not None else None
+        found.append((Found("comment", n.attr(comment, "author"), date_of(n.attr(comment, "date")),
+                            text, para, ident, part=paragraph.part if paragraph else "comments.xml",
+                            quote=quote, initials=n.attr(comment, "initials"),
+                            resolved=done.get(para_id, False),
+                            section=paragraph.section if paragraph else ""), para_id))
+    return _threads(found, parent)
+
+
+def read_docx(path: Path) -> Reading:
+    """Everything a reviewer left in *path*, in document order."""
+    shown = str(path)
+    parts = open_package(path)
+    package = _rels(parts, "", shown)
+    main = (package.get("officeDocument") or ["word/document.xml"])[0]
+    document = parse(parts, main, shown)
+    if document is None:
+        raise UnreadableFile(f"{shown}: has no main document part ({main}); ask the reviewer "
+                             "for the .docx file they edited")
+    n = names_for(etree.QName(document).namespace or "")
+    rels = _rels(parts, main, shown)
+    walker = StoryWalker(n)
+    formatting: Counter[str] = Counter()
+    rows: Counter[str] = Counter()
+    body = document.find(n.w("body"))
+    stories: list[tuple[str, etree._Element]] = [("document.xml", document)]
+    if body is not None:
+        walker.story(body, "document.xml")
+    for kind in STORY_TYPES:
+        for name in rels.get(kind, []):
+            root = parse(parts, name, shown)
+            if root is None:
+                continue
+            part = posixpath.basename(name)
+            stories.append((part, root))
+            if kind in ("footnotes", "endnotes"):
+                for note in root:
+                    if local(note) in ("footnote", "endnote") \
+                            and n.attr(note, "type") not in NOTE_SEPARATORS:
+                        walker.story(note, part, note=f"{local(note)}:{n.attr(note, 'id')}")
+            else:
+                walker.story(root, part)
+    for part, root in stories:
+        for el in root.iter():
+            name = local(el)
+            if name in FORMATTING:
+                formatting[part] += 1
+            elif name in ("ins", "del") and local(el.getparent()) == "trPr":
+                rows[part] += 1
+    found: list[Found] = []
+    for indexes in walker.stories:
+        found.extend(story_changes([walker.paragraphs[i] for i in indexes]))
+    found = pair_moves(found)
+    found += _comments(parts, rels, walker, n, shown)
+    found.sort(key=lambda f: (f.paragraph if f.paragraph is not None else 10**9,
+                              0 if f.kind == "comment" else 1, f.offset))
+    custom = (package.get("custom-properties") or ["docProps/custom.xml"])[0]
+    return Reading(walker.paragraphs, found, _properties(parts, custom, shown), formatting, rows,
+                   walker.note_refs)
