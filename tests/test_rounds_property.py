@@ -57,10 +57,13 @@ def test_no_item_lost_or_duplicated(tmp_path_factory, edits, decisions) -> None:
         assert main(["round", "collect", POSITION, str(returned)]) == 0  # again: nothing new
         path = ws.papers_dir / POSITION / "rounds" / "1" / "comments.yaml"
         first, _ = yamlio.load(path)
-        # every word the reviewer wrote or struck is in exactly one item (an insertion next to
-        # a deletion is one replacement item carrying both)
+        # every word the reviewer wrote or struck is in exactly one item (changes of one author
+        # side by side are one suggestion: an insertion next to a deletion is one replacement,
+        # two insertions in a row one insertion, their words in document order)
         collected = [v for e in first for v in (e["text"], e.get("deleted", "")) if v]
-        assert sorted(collected) == sorted(f" {w}" if k != "comment" else w for k, _, w in edits)
+        assert sorted(w for v in collected for w in v.split()) == sorted(w for _, _, w in edits)
+        comments = sorted(e["text"] for e in first if e["kind"] == "comment")
+        assert comments == sorted(w for k, _, w in edits if k == "comment")
         for entry, flag in zip(list(first), decisions, strict=False):
             assert main(["round", "decide", POSITION, entry["id"], flag]) == 0
         main(["round", "apply", POSITION])

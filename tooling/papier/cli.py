@@ -126,18 +126,23 @@ def cmd_round_open(args: argparse.Namespace) -> int:
 
 
 def cmd_round_collect(args: argparse.Namespace) -> int:
-    from papier.rounds.collect import collect
+    from papier.rounds.collect import collect, collect_warnings
 
     results = collect(find_workspace(), args.slug, [Path(f) for f in args.files], args.reviewer)
     for r in results:
         if r.error:
             print(f"FAILED {r.error}", file=sys.stderr)
-        elif r.already and not r.added and not r.updated:
+            continue
+        if r.note:
+            print(f"NOTE {r.note}", file=sys.stderr)
+        if r.already and not r.added and not r.updated:
             print(f"{r.path}: already collected ({r.reviewer}); nothing new")
         else:
             print(f"{r.path}: {r.reviewer}: {len(r.added)} new item(s)"
                   + (f" ({r.added[0]} … {r.added[-1]})" if r.added else "")
                   + (f", {len(r.updated)} thread(s) with new replies" if r.updated else ""))
+        for line in collect_warnings(r):
+            print(f"WARNING {line}", file=sys.stderr)
     return 1 if any(r.error for r in results) else 0
 
 
@@ -178,7 +183,7 @@ def cmd_round_decide(args: argparse.Namespace) -> int:
 def cmd_round_apply(args: argparse.Namespace) -> int:
     from papier.rounds.apply import apply
 
-    report = apply(find_workspace(), args.slug, args.ids or None)
+    report = apply(find_workspace(), args.slug, args.ids or None, by_hand=args.by_hand)
     for ident in report.applied:
         print(f"applied {ident}")
     for ident, why in report.refused:
@@ -193,7 +198,11 @@ def cmd_round_apply(args: argparse.Namespace) -> int:
 def cmd_round_close(args: argparse.Namespace) -> int:
     from papier.rounds.decisions import close
 
-    rnd = close(find_workspace(), args.slug)
+    if args.force and not args.reason:
+        print("papier round close --force needs --reason \"…\" (it is kept in round.yaml)",
+              file=sys.stderr)
+        return 2
+    rnd = close(find_workspace(), args.slug, force=args.reason if args.force else None)
     print(f"round {rnd.number} of {args.slug} closed; status is entwurf again")
     return 0
 
@@ -292,12 +301,20 @@ def _round_parser(sub: Any) -> None:
     s.add_argument("--response", metavar="TEXT", help="the reasoning shown in the matrix")
     s.set_defaults(func=cmd_round_decide)
     s = rs.add_parser("apply", help="take accepted suggestions into the Markdown",
-                      description="Insertions, deletions and replacements decided 'übernommen'.")
+                      description="Insertions, deletions, replacements, new and deleted paragraphs, "
+                      "splits and joins decided 'übernommen', each exactly where the reviewer made "
+                      "it, or refused with the reason.")
     s.add_argument("slug", metavar="SLUG")
     s.add_argument("ids", nargs="*", metavar="ID")
+    s.add_argument("--by-hand", action="store_true",
+                   help="mark the named items as applied: you took them over by hand")
     s.set_defaults(func=cmd_round_apply)
-    s = rs.add_parser("close", help="close the round (refused while items are undecided)")
+    s = rs.add_parser("close", help="close the round (refused while items are undecided or "
+                      "accepted but not applied)")
     s.add_argument("slug", metavar="SLUG")
+    s.add_argument("--force", action="store_true",
+                   help="close although accepted items are not in the text (needs --reason)")
+    s.add_argument("--reason", metavar="TEXT", help="why; kept in round.yaml")
     s.set_defaults(func=cmd_round_close)
 
 

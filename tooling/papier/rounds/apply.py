@@ -1,4 +1,5 @@
-"""papier round apply: accepted insertions, deletions and replacements into the Markdown."""
+"""papier round apply: accepted suggestions into the Markdown, exactly as the reviewer wrote
+them, or not at all (each refusal says where and why)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from typing import Any
 
 from papier import fsutil
 from papier.paper import load_paper
-from papier.rounds.decisions import position
-from papier.rounds.store import latest_round, load_items, locked, save_items, write_anchors
+from papier.rounds.items import APPLICABLE, Decision, Item, Kind, items_of
+from papier.rounds.placing import balanced, escape, locate, plain, widen, words
+from papier.rounds.store import RoundError, latest_round, load_items, locked, save_items, write_anchors
 from papier.workspace import Workspace
 
-APPLICABLE = ("insertion", "deletion", "replacement")
-QUOTES = {"„": "[„\"]", "“": "[“\"]", "”": "[”\"]", "‚": "[‚']", "‘": "[‘']", "’": "[’']"}
+LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])(\s+)")
+HEADING_NUMBER = re.compile(r"^\d+(\.\d+)*\s+")
 
 
 @dataclass
@@ -24,136 +26,248 @@ class ApplyReport:
     files: set[str] = field(default_factory=set)
 
 
-def _pattern(text: str) -> str:
-    """Rendered text -> a regex over the Markdown source (line breaks, straight quotes)."""
-    out = []
-    for part in re.split(r"(\s+)", text):
-        if not part:
+@dataclass
+class Edit:
+    """Replace text[start:end] of one file by *text*, for one item of one block."""
+
+    item: Item
+    block: str
+    start: int
+    end: int
+    text: str
+
+
+class Refused(Exception):
+    """An item cannot be applied; the message says why (without the item id)."""
+
+
+class _File:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        for line in text.split("\n")[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+
+    def span(self, record: dict[str, Any]) -> tuple[int, int]:
+        first, last = record["line"] - 1, record["end_line"] - 1
+        if not 0 <= first <= last < len(self.starts):
+            raise Refused("the block's lines are no longer in the file")
+        end = self.starts[last + 1] - 1 if last + 1 < len(self.starts) else len(self.text)
+        return self.starts[first], end
+
+
+def _block_source(f: _File, record: dict[str, Any], where: str, number: int) -> tuple[int, int, str]:
+    start, end = f.span(record)
+    source = f.text[start:end]
+    if record.get("stale") or source != record.get("source"):
+        raise Refused(f"{where}: the text was edited since round {number} was sent")
+    return start, end, source
+
+
+def _next_block(anchors: dict[str, dict[str, Any]], record: dict[str, Any]) -> dict[str, Any] | None:
+    later = [a for i, a in anchors.items() if a["file"] == record["file"] and not i.startswith("fn-")
+             and a["line"] > record["end_line"]]
+    return min(later, key=lambda a: a["line"]) if later else None
+
+
+def _new_paragraph(item: Item, source: str, end: int) -> tuple[int, int, str]:
+    """After the block: a new list item when both are list items, else a new paragraph."""
+    paragraphs = [p.strip() for p in item.text.split("\n\n") if p.strip()]
+    if not paragraphs:
+        raise Refused("the new paragraph is empty")
+    marker = LIST_ITEM.match(source.split("\n", 1)[0])
+    if marker and item.anchor.record.get("list"):
+        indent, bullet, space = marker.groups()
+        return end, end, "".join(f"\n{indent}{bullet}{space}{escape(p)}" for p in paragraphs)
+    return end, end, "".join(f"\n\n{escape(p)}" for p in paragraphs)
+
+
+def _delete_block(f: _File, start: int, end: int, source: str, deleted: str) -> tuple[int, int, str]:
+    shown = plain(source)
+    if words(shown) != words(deleted) and words(shown) != words(HEADING_NUMBER.sub("", deleted)):
+        raise Refused("the paragraph no longer reads as sent")
+    stop = end + 1 if end < len(f.text) else end  # its line break
+    if LIST_ITEM.match(source):
+        return start, stop, ""
+    if f.text[stop:stop + 1] == "\n" and (start == 0 or f.text[start - 2:start] == "\n\n"):
+        stop += 1  # and one of the blank lines around it
+    return start, stop, ""
+
+
+def _edit(item: Item, record: dict[str, Any], f: _File, anchors: dict[str, dict[str, Any]],
+          where: str, number: int) -> Edit:
+    start, end, source = _block_source(f, record, where, number)
+    anchor = item.anchor
+    kind = item.kind
+    if anchor.whole_paragraph and kind is Kind.INSERTION:
+        return Edit(item, anchor.block, *_new_paragraph(item, source, end))
+    if anchor.whole_paragraph and kind is Kind.DELETION:
+        return Edit(item, anchor.block, *_delete_block(f, start, end, source, item.deleted))
+    if kind is Kind.JOIN:
+        following = _next_block(anchors, record)
+        if following is None:
+            raise Refused("there is no following paragraph to join")
+        gap_end = f.span(following)[0]
+        if f.text[end:gap_end].strip():
+            raise Refused("something stands between the two paragraphs")
+        if not words(plain(source)).endswith(words(anchor.before)[-12:].strip()):
+            raise Refused("the paragraph no longer ends as sent")
+        return Edit(item, anchor.block, end, gap_end, " ")
+    if "\n\n" in item.text or "\n\n" in item.deleted:
+        raise Refused("the change spans paragraphs")
+    place = locate(source, anchor.before, item.deleted, anchor.after)
+    if place is None:
+        raise Refused("the place of the change is not found exactly in the source")
+    a, b = place
+    if kind is Kind.DELETION:
+        a, b = widen(source, a, b)
+    if not balanced(source[a:b]):
+        raise Refused("the change crosses formatting (**…**, `…`) in the source")
+    if kind is Kind.SPLIT:
+        while a > 0 and source[a - 1] == " ":
+            a -= 1
+        while b < len(source) and source[b] in " \n":
+            b += 1
+        return Edit(item, anchor.block, start + a, start + b, "\n\n")
+    return Edit(item, anchor.block, start + a, start + b, escape(item.text))
+
+
+def _refresh(anchors: dict[str, dict[str, Any]], rel: str, old: _File, new_text: str,
+             edits: list[Edit]) -> None:
+    """Anchors of the file follow the edits: lines shift, changed blocks get their new
+    source; a block an edit cut into is marked stale (apply will refuse it)."""
+    for ident, record in anchors.items():
+        if record["file"] != rel or record.get("stale"):
             continue
-        if part.isspace():
-            out.append(r"\s+")
+        try:
+            a, b = old.span(record)
+        except Refused:
+            record["stale"] = True
+            continue
+        da = db = 0
+        for e in edits:
+            delta = len(e.text) - (e.end - e.start)
+            if e.end <= a and not (e.block == ident and e.start == a):
+                da, db = da + delta, db + delta
+            elif e.start >= b and not (e.block == ident and e.start == b and not e.text.startswith("\n")):
+                continue  # after the block (a new paragraph after it, too)
+            elif a <= e.start and e.end <= b:
+                db += delta
+            else:
+                record["stale"] = True
+                break
         else:
-            out.append("".join(QUOTES.get(ch, re.escape(ch)) for ch in part))
-    return "".join(out)
+            na, nb = a + da, b + db
+            record["line"] = new_text.count("\n", 0, na) + 1
+            record["end_line"] = new_text.count("\n", 0, nb) + 1
+            record["source"] = new_text[na:nb]
 
 
-def _one(pattern: str, text: str) -> re.Match[str] | None:
-    found = list(re.finditer(pattern, text))
-    return found[0] if len(found) == 1 else None
-
-
-def _apply_one(entry: Any, text: str) -> tuple[str | None, str]:
-    """Apply one item to a block's source; (new text, '') or (None, why not)."""
-    anchor = entry.get("anchor") or {}
-    kind = entry.get("kind")
-    inserted, deleted = str(entry.get("text") or ""), str(entry.get("deleted") or "")
-    before, after = str(anchor.get("before") or ""), str(anchor.get("after") or "")
-    if anchor.get("paragraph"):
-        if kind == "insertion":
-            return text.rstrip("\n") + "\n\n" + inserted.strip(), ""
-        if kind == "deletion" and re.fullmatch(_pattern(deleted.strip()), text.strip()):
-            return "", ""
-        return None, "the paragraph no longer reads as sent"
-    if kind in ("deletion", "replacement"):
-        match = _one(f"({_pattern(deleted)})", text) if deleted.strip() else None
-        if match is None and before.strip():  # the context before it tells which occurrence
-            match = _one(f"{_pattern(before)}({_pattern(deleted)})", text)
-        if match is None:
-            return None, f"„{deleted.strip()}“ is not found exactly once in the source"
-        return text[:match.start(1)] + inserted + text[match.end(1):], ""
-    if before.strip():
-        match = _one(_pattern(before), text)
-        if match is not None:
-            return text[:match.end()] + inserted + text[match.end():], ""
-    if after.strip():
-        match = _one(_pattern(after), text)
-        if match is not None:
-            return text[:match.start()] + inserted + text[match.start():], ""
-    return None, "the place of the insertion is not found exactly once in the source"
+def _selected(items: list[Item], wanted: set[str], report: ApplyReport) -> list[Item]:
+    todo = []
+    for item in sorted(items, key=Item.position):
+        if wanted and item.id not in wanted:
+            continue
+        if item.applied:
+            if wanted:
+                report.refused.append((item.id, f"already applied on {item.applied}"))
+            continue
+        if item.decision is not Decision.ACCEPTED or item.kind not in APPLICABLE:
+            if wanted:
+                report.refused.append((item.id, f"is a {item.kind.value} with decision "
+                                       f"'{item.decision.value}'; only accepted suggestions are applied"
+                                       + ("" if item.kind is not Kind.MOVE else
+                                          "; move the text by hand, then: papier round apply SLUG "
+                                          f"{item.id} --by-hand")))
+            continue
+        if item.nested:
+            report.refused.append((item.id, "was made inside another suggestion (revision "
+                                   f"{item.nested}); apply it by hand, then mark it with --by-hand"))
+            continue
+        todo.append(item)
+    return todo
 
 
 def apply(ws: Workspace, slug: str, ids: list[str] | None = None,
-          today: dt.date | None = None) -> ApplyReport:
+          today: dt.date | None = None, by_hand: bool = False) -> ApplyReport:
     paper = load_paper(ws, slug)
     rnd = latest_round(paper)
     anchors = rnd.anchors()
     report = ApplyReport()
+    stamp = (today or dt.date.today()).isoformat()
     with locked(rnd.folder):
-        items = load_items(rnd)
+        records = load_items(rnd)
+        items = items_of(records)
         wanted = set(ids or [])
-        unknown = wanted - {str(e.get("id")) for e in items}
-        for ident in sorted(unknown):
+        for ident in sorted(wanted - {i.id for i in items}):
             report.refused.append((ident, "no such item"))
-        todo = []
-        for entry in sorted(items, key=position):
-            ident = str(entry.get("id"))
-            if wanted and ident not in wanted:
+        if by_hand:
+            if not wanted:
+                raise RoundError("--by-hand marks the items you name as applied; give their ids")
+            for item in items:
+                if item.id in wanted and not item.applied:
+                    item.record["applied"] = stamp
+                    item.record["applied_by"] = "hand"
+                    report.applied.append(item.id)
+            if report.applied:
+                save_items(rnd, records)
+            return report
+        edits: dict[str, list[Edit]] = {}
+        files: dict[str, _File] = {}
+        for item in _selected(items, wanted, report):
+            record = anchors.get(item.anchor.block)
+            if record is None:
+                report.refused.append((item.id, "has no place in the text (unanchored); apply it by "
+                                       "hand, then mark it with --by-hand"))
                 continue
-            if entry.get("applied"):
-                if wanted:
-                    report.refused.append((ident, f"already applied on {entry['applied']}"))
-                continue
-            if entry.get("decision") != "übernommen" or entry.get("kind") not in APPLICABLE:
-                if wanted:
-                    report.refused.append((ident, f"is a {entry.get('kind')} with decision "
-                                           f"'{entry.get('decision')}'; only accepted insertions, "
-                                           "deletions and replacements are applied"))
-                continue
-            todo.append(entry)
-        by_block: dict[str, list[Any]] = {}
-        for entry in todo:
-            block = str((entry.get("anchor") or {}).get("block") or "")
-            if block not in anchors:
-                report.refused.append((str(entry["id"]), "has no place in the text (unanchored); "
-                                       "apply it by hand"))
-                continue
-            by_block.setdefault(block, []).append(entry)
-        files: dict[str, list[str]] = {}
-        for block, entries in by_block.items():
-            record = anchors[block]
             rel = record["file"]
             if rel not in files:
-                files[rel] = (paper.folder / rel).read_text("utf-8").split("\n")
-            lines = files[rel]
-            start, end = record["line"] - 1, record["end_line"]
-            current = "\n".join(lines[start:end])
+                files[rel] = _File((paper.folder / rel).read_text("utf-8"))
             where = f"{paper.rel(paper.folder / rel)}:{record['line']}"
-            if current != record["source"]:
-                for entry in entries:
-                    report.refused.append((str(entry["id"]), f"{where}: the text was edited since "
-                                           f"round {rnd.number} was sent; apply it by hand"))
-                continue
-            text = current
-            done = []
-            for entry in entries:
-                new, why = _apply_one(entry, text)
-                if new is None:
-                    report.refused.append((str(entry["id"]), f"{where}: {why}; apply it by hand"))
-                    continue
-                text = new
-                done.append(entry)
+            try:
+                edits.setdefault(rel, []).append(_edit(item, record, files[rel], anchors, where,
+                                                       rnd.number))
+            except Refused as exc:
+                why = str(exc) if str(exc).startswith(where) else f"{where}: {exc}"
+                report.refused.append((item.id, f"{why}; apply it by hand"))
+        for rel, file_edits in edits.items():
+            done = _apply_file(files[rel], file_edits, report)
             if not done:
                 continue
-            replacement = text.split("\n") if text else []
-            lines[start:end] = replacement
-            shift = len(replacement) - (end - start)
-            if not replacement and 0 < start < len(lines) and lines[start] == lines[start - 1] == "":
-                del lines[start]  # a removed paragraph takes one of its blank lines with it
-                shift -= 1
-            for other in anchors.values():  # later blocks of the same file move with it
-                if other["file"] == rel and other["line"] - 1 >= end:
-                    other["line"] += shift
-                    other["end_line"] += shift
-            record["end_line"] = record["line"] + len(replacement) - 1
-            record["source"] = text
-            stamp = (today or dt.date.today()).isoformat()
-            for entry in done:
-                entry["applied"] = stamp
-                report.applied.append(str(entry["id"]))
+            text = files[rel].text
+            for e in sorted(done, key=lambda e: (e.start, e.end), reverse=True):
+                text = text[:e.start] + e.text + text[e.end:]
+            fsutil.write_text(paper.folder / rel, text)
+            _refresh(anchors, rel, files[rel], text, done)
+            for e in done:
+                e.item.record["applied"] = stamp
+                report.applied.append(e.item.id)
             report.files.add(rel)
-        for rel in report.files:
-            fsutil.write_text(paper.folder / rel, "\n".join(files[rel]))
         if report.applied:
-            save_items(rnd, items)
+            save_items(rnd, records)
             write_anchors(rnd.folder, anchors)
     return report
+
+
+def _overlap(a: Edit, b: Edit) -> bool:
+    if a.start == a.end == b.start == b.end:
+        return True  # two insertions at one point: their order is not known
+    return a.start < b.end and b.start < a.end
+
+
+def _apply_file(f: _File, edits: list[Edit], report: ApplyReport) -> list[Edit]:
+    """The edits of one file that overlap no other; overlapping ones are refused, all."""
+    ordered = sorted(edits, key=lambda e: (e.start, e.end, e.item.anchor.offset))
+    clash: dict[int, str] = {}
+    for i, e in enumerate(ordered):
+        for other in ordered[i + 1:]:
+            if other.start > e.end:
+                break
+            if _overlap(e, other):
+                clash.setdefault(id(e), other.item.id)
+                clash.setdefault(id(other), e.item.id)
+    for e in ordered:
+        if id(e) in clash:
+            report.refused.append((e.item.id, f"overlaps {clash[id(e)]} at the same place; decide "
+                                   "which one to take and apply it by hand"))
+    return [e for e in ordered if id(e) not in clash]

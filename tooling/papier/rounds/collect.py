@@ -12,9 +12,10 @@ from typing import Any
 
 from papier import fsutil
 from papier.errors import PapierError
+from papier.ooxml.package import read_file
 from papier.paper import load_paper
 from papier.rounds.docx_read import Found, Paragraph, Reading, read_docx
-from papier.rounds.identity import identify_reviewer
+from papier.rounds.identity import identify_reviewer, reviewer_note
 from papier.rounds.store import Round, load_items, locked, new_map, open_round_of, save_items
 from papier.workspace import Workspace
 
@@ -29,55 +30,146 @@ class FileResult:
     updated: list[str] = field(default_factory=list)
     error: str = ""
     already: bool = False
+    read: int = 0  # comments and suggestions in the file
+    unplaced: int = 0  # of them, with no place in the Markdown
+    formatting: int = 0  # formatting changes (not taken: formatting comes from the template)
+    note: str = ""  # e.g. --reviewer overriding the reviewer the file names
+
+
+def collect_warnings(result: FileResult) -> list[str]:
+    """What the user must hear about a file beyond its count: nothing read, nothing placed,
+    formatting not taken."""
+    out = []
+    if result.read and result.unplaced == result.read:
+        out.append(f"{result.path}: {result.read} item(s), none matched the text: is this a draft "
+                   "of another paper or an older version? They are in the matrix as „ohne Zuordnung“")
+    elif result.unplaced:
+        out.append(f"{result.path}: {result.unplaced} of {result.read} item(s) have no place in the "
+                   "Markdown (headers, footers, generated text); the matrix lists them as „ohne "
+                   "Zuordnung“ with their section")
+    if result.formatting:
+        out.append(f"{result.path}: {result.formatting} formatting change(s) not taken (formatting "
+                   "comes from the template)")
+    if not result.read and not result.formatting and not result.already:
+        out.append(f"{result.path}: no comments and no tracked changes found; if the reviewer edited "
+                   "without change tracking, ask them to compare documents in Word and send the result")
+    return out
 
 
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+WORDS = 6  # words of context shown on each side of a change in the matrix
+
+
+def stelle(item: Found, para: Paragraph | None) -> str:
+    """Where the change goes, as the matrix shows it: a few words before and after, the
+    change marked wdiff-style ([-gestrichen-] [+eingefügt+])."""
+    if item.kind == "comment":
+        return item.quote or (para.original.strip()[:200] if para else "")
+    before = " ".join(item.before.split()[-WORDS:])
+    after = " ".join(item.after.split()[:WORDS])
+    if item.whole_paragraph and item.kind == "insertion":
+        tail = " ".join(para.original.split()[-WORDS:]) if para else ""
+        return f"…{tail} [+¶ {item.text.strip()}+]" if tail else f"[+¶ {item.text.strip()}+]"
+    mark = {"split": "[+¶+]", "join": "[-¶-]"}.get(item.kind)
+    if mark is None:
+        parts = []
+        if item.deleted:
+            parts.append(f"[-{item.deleted.strip() if item.whole_paragraph else item.deleted}-]")
+        if item.text:
+            parts.append(f"[+{item.text}+]")
+        mark = " ".join(parts)
+    out = f"{before} {mark} {after}".strip()
+    return ("…" if before else "") + out + ("…" if after else "")
+
+
 class Anchorer:
-    """Block bookmark first, fuzzy text match against the version sent second."""
+    """Block bookmark first, fuzzy text match against the version sent second; footnotes
+    to their definition line, new paragraphs after the block they follow."""
 
     def __init__(self, anchors: dict[str, dict[str, Any]]) -> None:
         self.anchors = anchors
         self.by_text: dict[str, str] = {}
         for ident, anchor in anchors.items():
-            self.by_text.setdefault(_norm(anchor["text"]), ident)
+            if not ident.startswith("fn-"):
+                self.by_text.setdefault(_norm(anchor["text"]), ident)
         self.texts = list(self.by_text)
         self.cache: dict[str, str | None] = {}
 
-    def block_of(self, para: Paragraph | None) -> tuple[str | None, str]:
-        if para is None:
-            return None, "none"
-        if para.block and para.block in self.anchors:
-            return para.block, "bookmark"
+    def _by_text(self, para: Paragraph) -> str | None:
         key = _norm(para.original)
         if not key:
-            return None, "none"
+            return None
         if key not in self.cache:
             ident = self.by_text.get(key)
             if ident is None:
                 close = difflib.get_close_matches(key, self.texts, n=1, cutoff=FUZZY_CUTOFF)
                 ident = self.by_text[close[0]] if close else None
             self.cache[key] = ident
-        ident = self.cache[key]
+        return self.cache[key]
+
+    def block_of(self, para: Paragraph | None, reading: Reading | None = None) -> tuple[str | None, str]:
+        if para is None:
+            return None, "none"
+        if para.note and reading is not None:
+            return self._note(para, reading)
+        if para.part != "document.xml":
+            return None, "none"  # headers and footers come from the template, not the text
+        if para.block and para.block in self.anchors:
+            return para.block, "bookmark"
+        ident = self._by_text(para)
         return ident, ("text" if ident else "none")
+
+    def _note(self, para: Paragraph, reading: Reading) -> tuple[str | None, str]:
+        """A footnote's paragraph: the definition [^n]: of the k-th note of the block
+        whose paragraph carries the reference."""
+        kind, _, ident = para.note.partition(":")
+        at = reading.note_refs.get((kind, ident))
+        if at is None:
+            return None, "none"
+        block, _ = self.block_of(reading.paragraphs[at], reading)
+        if block is None:
+            return None, "none"
+        refs = [n for p in reading.paragraphs if p.block == block and p.part == "document.xml"
+                for n in p.notes]
+        notes = self.anchors[block].get("notes") or []
+        k = refs.index(ident) if ident in refs else -1
+        if 0 <= k < len(notes) and notes[k] in self.anchors:
+            return notes[k], "footnote"
+        return block, "footnote-reference"  # a round opened before notes were recorded
+
+    def _follows(self, item: Found, reading: Reading) -> Paragraph | None:
+        """For a new paragraph: the paragraph it follows, or the table when it follows one."""
+        if item.paragraph is None:
+            return None
+        para = reading.paragraphs[item.paragraph]
+        nxt = reading.paragraphs[item.paragraph + 1] if item.paragraph + 1 < len(reading.paragraphs) else None
+        if para.table_block and (nxt is None or nxt.table_block != para.table_block):
+            return Paragraph(para.index, para.part, para.story, block=para.table_block,
+                             section=para.section, note=para.note)
+        return para
 
     def anchor(self, item: Found, reading: Reading) -> dict[str, Any]:
         para = reading.paragraphs[item.paragraph] if item.paragraph is not None else None
-        ident, method = self.block_of(para)
+        where = self._follows(item, reading) if item.whole_paragraph and item.kind == "insertion" \
+            else para
+        ident, method = self.block_of(where, reading)
         record = self.anchors.get(ident or "", {})
-        quote = item.quote or item.deleted or (para.original.strip()[:200] if para else "")
         out: dict[str, Any] = {
             "file": record.get("file", ""), "line": record.get("line", 0),
-            "section": record.get("section", ""), "quote": quote,
+            "section": record.get("section") or item.section, "quote": stelle(item, para),
             "block": ident or "", "method": method,
         }
-        if item.kind in ("insertion", "deletion", "replacement", "move"):
+        if item.part != "document.xml":
+            out["part"] = item.part
+        if item.kind != "comment":
             out["before"], out["after"] = item.before, item.after
             out["paragraph"] = item.whole_paragraph
+            out["offset"] = item.offset
         if item.kind == "move" and item.to_paragraph is not None:
-            to_ident, _ = self.block_of(reading.paragraphs[item.to_paragraph])
+            to_ident, _ = self.block_of(reading.paragraphs[item.to_paragraph], reading)
             target = self.anchors.get(to_ident or "", {})
             out["to"] = {"file": target.get("file", ""), "line": target.get("line", 0),
                          "block": to_ident or ""}
@@ -106,6 +198,8 @@ def _entry(item: Found, reviewer: str, anchor: dict[str, Any], source: dict[str,
         entry["deleted"] = item.deleted
     if item.kind == "comment":
         entry["initials"] = item.initials
+    if item.nested:
+        entry["nested"] = item.nested  # made inside another suggestion (revision id)
     entry["replies"] = item.replies  # Word threads only comments; kept on every item alike
     entry["resolved"] = item.resolved
     entry["anchor"] = anchor
@@ -132,9 +226,10 @@ def collect(ws: Workspace, slug: str, files: list[Path], reviewer: str | None = 
         result = FileResult(path)
         results.append(result)
         try:
-            data = path.read_bytes()
+            data = read_file(path)
             reading = read_docx(path)
             result.reviewer = identify_reviewer(rnd, reading, path, reviewer)
+            result.note = reviewer_note(rnd, reading, path, reviewer) or ""
         except (PapierError, OSError) as exc:
             result.error = str(exc) if isinstance(exc, PapierError) else f"{path}: {exc}"
             continue
@@ -158,8 +253,11 @@ def collect(ws: Workspace, slug: str, files: list[Path], reviewer: str | None = 
                 result.already = True
             source = {"file": str(stored.relative_to(paper.folder)), "sha256": sha}
             in_file: Counter[tuple[Any, ...]] = Counter()
+            result.read = len(reading.found)
+            result.formatting = sum(reading.formatting.values())
             for item in reading.found:
                 anchor = anchorer.anchor(item, reading)
+                result.unplaced += not anchor["file"]
                 entry = _entry(item, who, anchor, {**source, "docx_id": item.docx_id})
                 base = _key(entry)
                 key = (*base, in_file[base])

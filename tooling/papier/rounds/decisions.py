@@ -8,6 +8,7 @@ from typing import Any
 
 from papier.errors import Problem
 from papier.paper import load_paper
+from papier.rounds.items import Item, items_of
 from papier.rounds.opening import set_status
 from papier.rounds.store import (
     DECISIONS,
@@ -75,7 +76,9 @@ def decide(ws: Workspace, slug: str, ident: str, decision: str, response: str | 
         return entry
 
 
-def close(ws: Workspace, slug: str, today: dt.date | None = None) -> Round:
+def close(ws: Workspace, slug: str, today: dt.date | None = None, force: str | None = None) -> Round:
+    """Close the round; refused while items are undecided, or accepted but not written into
+    the text (unless *force* gives the reason, which round.yaml keeps)."""
     paper = load_paper(ws, slug)
     rnd = open_round_of(paper)
     with locked(rnd.folder):
@@ -85,8 +88,17 @@ def close(ws: Workspace, slug: str, today: dt.date | None = None) -> Round:
             raise RoundError(f"round {rnd.number} still has {len(still_open)} undecided item(s): "
                              f"{', '.join(still_open)}; decide them with: papier round decide "
                              f"{slug} ID --accept|--partly|--reject|--note")
+        waiting = [i.id for i in sorted(items_of(items), key=Item.position) if i.waiting]
+        if waiting and not force:
+            raise RoundError(f"round {rnd.number} has {len(waiting)} accepted item(s) not yet in the "
+                             f"text: {', '.join(waiting)}; write them with: papier round apply {slug}, "
+                             f"or mark what you took over by hand: papier round apply {slug} ID… "
+                             "--by-hand, or close anyway: papier round close "
+                             f"{slug} --force --reason \"…\"")
         rnd.data["state"] = "closed"
         rnd.data["closed"] = today or dt.date.today()
+        if waiting:
+            rnd.data["forced"] = {"reason": force, "not_applied": waiting}
         rnd.save()
     set_status(paper, "entwurf")
     return rnd

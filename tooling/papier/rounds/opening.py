@@ -14,6 +14,7 @@ from papier.brand import load_brand
 from papier.build import logo_png
 from papier.errors import PaperInvalid, Problem
 from papier.paper import Paper, load_paper
+from papier.rounds.notes import add_notes
 from papier.rounds.store import (
     Reviewer,
     Round,
@@ -132,6 +133,7 @@ def open_round(ws: Workspace, slug: str, reviewers_file: Path, deadline: dt.date
     sources = {rel: (paper.folder / rel).read_text("utf-8").splitlines()
                for rel in {a.file for a in assembled.anchors}}
     anchors = {a.id: _anchor_record(asdict(a), sources[a.file]) for a in assembled.anchors}
+    add_notes(anchors, sources)
     folder = round_dir(paper, number)
     staging = folder.with_name(f".{number}.new")
     shutil.rmtree(staging, ignore_errors=True)

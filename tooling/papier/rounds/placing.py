@@ -1,0 +1,117 @@
+"""Where a reviewer's change goes in the Markdown: the text around it, as the reviewer saw
+it in Word, is aligned with the block's source (which has markup the DOCX does not show:
+**bold**, [links](…), footnote marks, list and heading markers), and the result is
+checked before anything is written. No match, no write."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+FOLD = str.maketrans({"„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'", "\u00a0": " ",
+                      "\u202f": " ", "\u2011": "-", "\t": " ", "\n": " "})
+MARKERS = "*_~`"
+MARKUP = [
+    (re.compile(r"\[\^[^\]\s]+\](?!:)"), ""),  # footnote references
+    (re.compile(r"^\[\^[^\]\s]+\]:\s*"), ""),  # a footnote definition's label
+    (re.compile(r"\]\([^)]*\)"), ""),  # link targets
+    (re.compile(r"\{[#.][^}]*\}"), ""),  # attributes
+    (re.compile(r"(?m)^\s*(#+|[-*+]|\d+[.)]|>)\s+"), ""),  # heading, list and quote markers
+    (re.compile(r"\\(.)"), r"\1"),  # escapes
+    (re.compile(r"[\[\]*_~`]"), ""),
+]
+ESCAPE = re.compile(r"([\\*_`\[\]<@])")
+HEADING_NUMBER = re.compile(r"^\d+(\.\d+)*\s+")
+
+
+def fold(text: str) -> str:
+    return text.translate(FOLD)
+
+
+def plain(source: str) -> str:
+    """What a Markdown snippet shows, roughly: markup dropped, whitespace folded."""
+    for pattern, repl in MARKUP:
+        source = pattern.sub(repl, source)
+    return " ".join(fold(source).split())
+
+
+def words(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+def escape(text: str) -> str:
+    """Text as typed by a reviewer, safe in Markdown (no accidental emphasis, links,
+    citations)."""
+    return ESCAPE.sub(r"\\\1", text)
+
+
+def _blocks(source: str, window: str) -> list[tuple[int, int, int]]:
+    matcher = difflib.SequenceMatcher(None, fold(source), fold(window), autojunk=False)
+    return [b for b in matcher.get_matching_blocks() if b.size]
+
+
+def _start(blocks: list[tuple[int, int, int]], j: int) -> int | None:
+    for i, bj, n in blocks:
+        if bj <= j < bj + n:
+            return i + j - bj
+    following = [(i, bj) for i, bj, _n in blocks if bj >= j]
+    return following[0][0] if following else None
+
+
+def _end(blocks: list[tuple[int, int, int]], j: int) -> int | None:
+    for i, bj, n in blocks:
+        if bj < j <= bj + n:
+            return i + j - bj
+    preceding = [(i + n) for i, bj, n in blocks if bj + n <= j]
+    return preceding[-1] if preceding else None
+
+
+def locate(source: str, before: str, deleted: str, after: str) -> tuple[int, int] | None:
+    """(start, end) in *source* of the text *deleted* (or the point, when it is empty)
+    that stands between *before* and *after* in the rendered text; None if unsure."""
+    window = before + deleted + after
+    if not window.strip():
+        return None
+    blocks = _blocks(source, window)
+    matched = sum(n for _i, _j, n in blocks)
+    if matched < 0.75 * len(window.strip()):
+        return None
+    a, b = len(before), len(before) + len(deleted)
+    if deleted:
+        start, end = _start(blocks, a), _end(blocks, b)
+    else:
+        start = _end(blocks, a) if before else _start(blocks, a)
+        end = start
+    if start is None or end is None or end < start:
+        return None
+    if deleted and words(plain(source[start:end])) != words(deleted):
+        return None
+    if not _context_ok(source, start, end, before, after):
+        return None
+    return start, end
+
+
+def _context_ok(source: str, start: int, end: int, before: str, after: str) -> bool:
+    """The words right before and after the place are the reviewer's context."""
+    left = words(plain(source[max(0, start - 80):start]))
+    right = words(plain(source[end:end + 80]))
+    tail = words(before)[-12:].strip()
+    head = words(after)[:12].strip()
+    ok_left = not tail or left.endswith(tail) or left.endswith(HEADING_NUMBER.sub("", tail))
+    ok_right = not head or right.startswith(head)
+    return ok_left and ok_right if (tail and head) else (ok_left and ok_right and bool(tail or head))
+
+
+def balanced(snippet: str) -> bool:
+    """No emphasis or code marker opened or closed without its partner inside *snippet*."""
+    bare = re.sub(r"\\.", "", snippet)
+    return all(bare.count(m) % 2 == 0 for m in ("**", "__", "`")) and \
+        bare.replace("**", "").count("*") % 2 == 0 and bare.replace("__", "").count("_") % 2 == 0
+
+
+def widen(source: str, start: int, end: int) -> tuple[int, int]:
+    """A deletion of a whole emphasised span takes its markers with it (**x** -> '')."""
+    while start > 0 and end < len(source) and source[start - 1] in MARKERS \
+            and source[start - 1] == source[end]:
+        start, end = start - 1, end + 1
+    return start, end
