@@ -168,6 +168,9 @@ class Anchorer:
             out["before"], out["after"] = item.before, item.after
             out["paragraph"] = item.whole_paragraph
             out["offset"] = item.offset
+            if item.whole_paragraph and item.kind == "insertion" and item.paragraph is not None \
+                    and item.paragraph + 1 < len(reading.paragraphs):
+                out["list"] = reading.paragraphs[item.paragraph + 1].listed
         if item.kind == "move" and item.to_paragraph is not None:
             to_ident, _ = self.block_of(reading.paragraphs[item.to_paragraph], reading)
             target = self.anchors.get(to_ident or "", {})
