@@ -75,11 +75,10 @@ ANCHORED = ("Header", "Table", "CodeBlock", "Figure", "BlockQuote")
 
 def _end_line(kvs: list[list[str]], start: int) -> int:
     for key, value in kvs:
-        if key == "data-pos":
-            match = _POS_END.search(value.split(";")[0])
-            if match:
-                end, col = int(match.group(1)), int(match.group(2))
-                return max(start, end - 1 if col == 1 else end)
+        if key == "data-pos":  # a table has several ranges ("2:1-3:1;1:1-5:1"): the last line of any
+            ends = [int(m.group(1)) - (m.group(2) == "1") for r in value.split(";")
+                    if (m := _POS_END.search(r))]
+            return max([start, *ends])
     return start
 
 

@@ -107,6 +107,8 @@ def _edit(item: Item, record: dict[str, Any], f: _File, anchors: dict[str, dict[
         following = _next_block(anchors, record)
         if following is None:
             raise Refused("there is no following paragraph to join")
+        if source.lstrip().startswith("#") or str(following.get("source", "")).lstrip().startswith("#"):
+            raise Refused("it joins a paragraph with a heading")
         gap_end = f.span(following)[0]
         if f.text[end:gap_end].strip():
             raise Refused("something stands between the two paragraphs")
