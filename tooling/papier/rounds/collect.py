@@ -278,9 +278,20 @@ def collect(ws: Workspace, slug: str, files: list[Path], reviewer: str | None = 
                 result.added.append(entry["id"])
             if not stored.exists():  # exactly the bytes that were read and hashed, atomically
                 fsutil.write_bytes(stored, data)
+            _record_file(rnd, {"file": source["file"], "reviewer": who, "sha256": sha,
+                               "items": result.read, "unplaced": result.unplaced,
+                               "formatting": result.formatting})
         if any(r.added or r.updated for r in results):
             save_items(rnd, items)
     return results
+
+
+def _record_file(rnd: Round, record: dict[str, Any]) -> None:
+    """round.yaml remembers each returned file with what it held, for round status."""
+    files = rnd.data.setdefault("returned", [])
+    if not any(f.get("sha256") == record["sha256"] for f in files):
+        files.append(record)
+        rnd.save()
 
 
 def _merge_thread(old: Any, new: dict[str, Any]) -> bool:
