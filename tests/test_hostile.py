@@ -1,0 +1,334 @@
+"""Hostile returned files and hostile values: what the user sees is one line naming the file
+and the fix, no traceback, comments.yaml unchanged; what papier writes is readable as the
+umask says and never a formula."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import struct
+import subprocess
+import sys
+import threading
+import zipfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import POSITION, REPO
+from papier.cli import main
+from papier.ooxml import package
+from papier.ooxml.package import UnreadableFile, open_package, parse
+from papier.rounds.docx_read import read_docx
+from papier.workspace import Workspace
+from readback import W
+
+FIXTURES = REPO / "tests" / "fixtures" / "word"
+REVIEWERS = """\
+- id: bmfsfj
+  name: Dr. Maria Beispiel
+  organisation: Bundesministerium (Beispiel)
+  email: maria.beispiel@example.org
+- id: stadt-ludwigsburg
+  name: Jonas Muster
+  organisation: Stadt Ludwigsburg (Beispiel)
+  email: j.muster@example.org
+"""
+GIB = 1024**3
+
+
+# ------------------------------------------------------------------ set-up
+
+
+@pytest.fixture
+def opened(workspace: Workspace, capsys) -> Workspace:
+    """An open round with one file already collected, so that comments.yaml exists."""
+    (workspace.root / "reviewers.yaml").write_text(REVIEWERS, "utf-8")
+    assert main(["round", "open", POSITION, "--reviewers", "reviewers.yaml",
+                 "--deadline", "2026-12-12"]) == 0
+    assert main(["round", "collect", POSITION, str(FIXTURES / "track_changes_insertion.docx"),
+                 "--reviewer", "bmfsfj"]) == 0
+    capsys.readouterr()
+    return workspace
+
+
+def draft(ws: Workspace, reviewer: str = "bmfsfj") -> Path:
+    return ws.build_dir / POSITION / "runde-1" / f"{POSITION}-v0.1.0-{reviewer}.docx"
+
+
+def comments_yaml(ws: Workspace) -> Path:
+    return ws.papers_dir / POSITION / "rounds" / "1" / "comments.yaml"
+
+
+def parts_of(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def zipped(parts: dict[str, bytes], raw: dict[str, bytes] | None = None,
+           method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip of *parts*; the entries in *raw* are stored as given (patch them afterwards)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+        for name, data in (raw or {}).items():
+            zf.writestr(zipfile.ZipInfo(name), data, compress_type=zipfile.ZIP_STORED)
+    return buffer.getvalue()
+
+
+def patched(data: bytes, name: str, *, method: int | None = None, size: int | None = None,
+            flags: int | None = None) -> bytes:
+    """Rewrite compression method, unpacked size or flags of entry *name* in both its central
+    directory entry and its local header, as a hostile tool would."""
+    buf = bytearray(data)
+    end = buf.rfind(b"PK\x05\x06")
+    count, _, start = struct.unpack_from("<HII", buf, end + 10)
+    at = start
+    for _ in range(count):
+        name_len, extra_len, comment_len = struct.unpack_from("<HHH", buf, at + 28)
+        if bytes(buf[at + 46: at + 46 + name_len]) == name.encode():
+            (local,) = struct.unpack_from("<I", buf, at + 42)
+            for header, method_at, size_at in ((at, 10, 24), (local, 8, 22)):
+                if method is not None:
+                    struct.pack_into("<H", buf, header + method_at, method)
+                if size is not None:
+                    struct.pack_into("<I", buf, header + size_at, size)
+                if flags is not None:
+                    struct.pack_into("<H", buf, header + method_at - 2, flags)
+            return bytes(buf)
+        at += 46 + name_len + extra_len + comment_len
+    raise AssertionError(f"{name} not in the zip")
+
+
+def zeros_deflated(size: int) -> bytes:
+    """A raw deflate stream of *size* zero bytes (a multiple of 64 MiB), made in a moment:
+    after a full flush the compressor starts afresh, so every 64 MiB packs to the same bytes."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    block = packer.compress(b"\0" * (64 << 20)) + packer.flush(zlib.Z_FULL_FLUSH)
+    return block * (size // (64 << 20)) + packer.flush()
+
+
+def bomb(ws: Workspace, size: int = 2 * GIB, claimed: int = 1000) -> bytes:
+    """The reviewer copy with a word/document.xml that unpacks to *size* bytes while both of
+    its headers say *claimed*."""
+    parts = parts_of(draft(ws))
+    del parts["word/document.xml"]
+    data = zipped(parts, raw={"word/document.xml": zeros_deflated(size)})
+    return patched(data, "word/document.xml", method=zipfile.ZIP_DEFLATED, size=claimed)
+
+
+def refused(ws: Workspace, capsys, path: Path, *extra: str) -> str:
+    """Collect *path*: exit code 1, exactly one line about it, no traceback, comments.yaml
+    untouched, nothing stored; returns the line."""
+    before = comments_yaml(ws).read_bytes()
+    returned = sorted((comments_yaml(ws).parent / "returned").iterdir())
+    assert main(["round", "collect", POSITION, str(path), *extra]) == 1
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err + out.out
+    lines = out.err.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"FAILED {path}: ")
+    assert comments_yaml(ws).read_bytes() == before
+    assert sorted((comments_yaml(ws).parent / "returned").iterdir()) == returned
+    return lines[0]
+
+
+def within(seconds: float, call: Callable[[], object]) -> tuple[bool, BaseException | None]:
+    """(finished in time, what it raised)."""
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            call()
+        except BaseException as exc:  # handed to the test
+            raised.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return not thread.is_alive(), (raised[0] if raised else None)
+
+
+# ------------------------------------------------------------------ 1 the package opener
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_named_pipe_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "x.docx"
+    os.mkfifo(fifo)
+    try:
+        finished, raised = within(5, lambda: read_docx(fifo))
+    finally:  # before the fix the reader waits for a writer: give it one, and EOF
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    assert finished, "reading a named pipe must not wait for a writer"
+    assert isinstance(raised, UnreadableFile)
+    assert str(raised) == (f"{fifo}: is a named pipe, not a file; papier reads only .docx files "
+                           "saved on disk")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_symlink_to_a_device_is_refused(tmp_path: Path) -> None:
+    link = tmp_path / "x.docx"
+    link.symlink_to("/dev/zero")
+    finished, raised = within(5, lambda: open_package(link))
+    assert finished
+    assert isinstance(raised, UnreadableFile)
+    assert str(raised).startswith(f"{link}: is a device, not a file")
+
+
+def test_file_over_the_size_cap_is_refused_before_reading(opened: Workspace, capsys,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    big = opened.root / "gross.docx"
+    with open(big, "wb") as handle:  # sparse: 100 MB and one byte of nothing
+        handle.truncate(package.MAX_FILE + 1)
+    monkeypatch.setattr(zipfile, "ZipFile", None)  # nothing may get as far as the zip
+    line = refused(opened, capsys, big, "--reviewer", "bmfsfj")
+    assert line == (f"FAILED {big}: is larger than 100 MB; not read. Ask the reviewer to compress "
+                    "the pictures (File › Compress Pictures) and send it again")
+
+
+def test_zip_bomb_with_understated_headers(opened: Workspace, capsys) -> None:
+    """Both headers say 1000 bytes; the stream unpacks to 2 GiB of zeros."""
+    path = opened.root / "bombe.docx"
+    path.write_bytes(bomb(opened))
+    info = zipfile.ZipFile(path).getinfo("word/document.xml")
+    assert info.file_size == 1000 and info.compress_size < 3 * 1024 * 1024
+    line = refused(opened, capsys, path, "--reviewer", "bmfsfj")
+    assert line.startswith(f"FAILED {path}: part word/document.xml unpacks to more than ")
+    assert line.endswith("; not read (zip bomb?)")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="peak memory read from /proc")
+def test_zip_bomb_memory_stays_small(opened: Workspace) -> None:
+    """The whole `papier round collect` of the 2 GiB bomb, in a process of its own."""
+    path = opened.root / "bombe.docx"
+    path.write_bytes(bomb(opened))
+    # VmHWM: the peak of this process's own memory (ru_maxrss would count what the pytest
+    # process had when it forked)
+    script = ("import sys\n"
+              "from papier.cli import main\n"
+              "code = main(sys.argv[1:])\n"
+              "status = open('/proc/self/status').read().splitlines()\n"
+              "print(next(s for s in status if s.startswith('VmHWM:')), file=sys.stderr)\n"
+              "sys.exit(code)\n")
+    env = {k: v for k, v in os.environ.items() if k != "PAPIER_ROOT"}
+    done = subprocess.run([sys.executable, "-c", script, "round", "collect", POSITION, str(path),
+                           "--reviewer", "bmfsfj"], cwd=opened.root, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    failed, peak = done.stderr.splitlines()
+    assert "(zip bomb?)" in failed
+    peak_mb = int(peak.split()[1]) / 1024  # VmHWM: 123456 kB
+    print(f"peak memory collecting a 2 GiB zip bomb: {peak_mb:.0f} MB")
+    assert peak_mb < 120
+
+
+def test_part_past_the_cap_at_a_plausible_ratio(opened: Workspace, capsys,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text that packs only ~2:1 passes the ratio check; the cap on bytes produced holds."""
+    monkeypatch.setattr(package, "MAX_PART", 256 * 1024)
+    parts = parts_of(draft(opened))
+    noise = os.urandom(512 * 1024).hex().encode()  # 1 MiB of hex digits
+    packed = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    raw = packed.compress(b"<a>" + noise + b"</a>") + packed.flush()
+    del parts["word/document.xml"]
+    path = opened.root / "lang.docx"
+    path.write_bytes(patched(zipped(parts, raw={"word/document.xml": raw}), "word/document.xml",
+                             method=zipfile.ZIP_DEFLATED, size=4000))
+    line = refused(opened, capsys, path, "--reviewer", "bmfsfj")
+    assert line == (f"FAILED {path}: part word/document.xml unpacks to more than 262144 bytes; "
+                    "not read (zip bomb?)")
+
+
+def test_parts_past_the_total_cap(opened: Workspace, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The headers add up to less than the cap; what the parts really unpack to does not."""
+    parts = {n: d for n, d in parts_of(draft(opened)).items() if n.endswith((".xml", ".rels"))}
+    parts["word/zz.xml"] = b"<a>" + b"x" * 200_000 + b"</a>"  # read last
+    path = opened.root / "alles.docx"
+    path.write_bytes(patched(zipped(parts), "word/zz.xml", size=10))
+    claimed = sum(i.file_size for i in zipfile.ZipFile(path).infolist())
+    monkeypatch.setattr(package, "MAX_XML", claimed + 100, raising=False)
+    line = refused(opened, capsys, path, "--reviewer", "bmfsfj")
+    assert line == (f"FAILED {path}: part word/zz.xml unpacks to more than 110 bytes; not read "
+                    "(zip bomb?)")
+
+
+def test_doctype_in_utf16_is_refused(opened: Workspace, capsys) -> None:
+    document = (f'<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE w:document [<!ENTITY e "Ha">]>'
+                f'<w:document xmlns:w="{W[1:-1]}"><w:body><w:p><w:r><w:t>&e;</w:t></w:r></w:p>'
+                '</w:body></w:document>').encode("utf-16")
+    assert b"<!DOCTYPE" not in document and b"<!ENTITY" not in document  # the byte search misses it
+    path = opened.root / "utf16.docx"
+    path.write_bytes(zipped({**parts_of(draft(opened)), "word/document.xml": document}))
+    line = refused(opened, capsys, path, "--reviewer", "bmfsfj")
+    assert line == (f"FAILED {path}: part word/document.xml declares a DOCTYPE or entities, which "
+                    "Word never writes; not read (unsafe XML)")
+    with pytest.raises(UnreadableFile, match=r"word/document\.xml declares a DOCTYPE"):
+        parse({"word/document.xml": document}, "word/document.xml", "x.docx")  # parts from elsewhere
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32"])
+def test_doctype_in_a_part_never_parsed_is_refused_too(opened: Workspace, codec: str) -> None:
+    """A DTD in settings.xml (which the reader does not use), in an encoding without BOM."""
+    settings = (f'<?xml version="1.0" encoding="{codec.upper()}"?>\n<!DOCTYPE w:settings '
+                f'[<!ENTITY e "Ha">]><w:settings xmlns:w="{W[1:-1]}"/>').encode(codec)
+    path = opened.root / "settings.docx"
+    path.write_bytes(zipped({**parts_of(draft(opened)), "word/settings.xml": settings}))
+    with pytest.raises(UnreadableFile) as caught:
+        open_package(path)
+    assert str(caught.value) == (f"{path}: part word/settings.xml declares a DOCTYPE or entities, "
+                                 "which Word never writes; not read (unsafe XML)")
+
+
+def test_other_compression_methods_are_refused(opened: Workspace, capsys) -> None:
+    """bzip2 unpacks without a bound per read; Word only ever deflates or stores."""
+    parts = parts_of(draft(opened))
+    path = opened.root / "bzip.docx"
+    path.write_bytes(zipped(parts, method=zipfile.ZIP_BZIP2))
+    line = refused(opened, capsys, path, "--reviewer", "bmfsfj")
+    assert line == (f"FAILED {path}: part [Content_Types].xml is packed with a method Word never uses "
+                    "(zip method 12); ask for the .docx file again")
+
+
+def test_encrypted_zip_entry_is_refused(opened: Workspace, capsys) -> None:
+    path = opened.root / "verschluesselt.docx"
+    path.write_bytes(patched(zipped(parts_of(draft(opened))), "word/document.xml", flags=0x1))
+    line = refused(opened, capsys, path, "--reviewer", "bmfsfj")
+    assert line == (f"FAILED {path}: part word/document.xml is encrypted inside the zip package, "
+                    "which Word never does; ask the reviewer for the .docx file without a password")
+
+
+def test_header_lying_about_a_small_size_is_damage(opened: Workspace, capsys) -> None:
+    """Not a bomb: refused as damage, as before, now saying which sizes disagree."""
+    path = opened.root / "gelogen.docx"
+    path.write_bytes(patched(zipped(parts_of(draft(opened))), "word/styles.xml", size=10))
+    line = refused(opened, capsys, path, "--reviewer", "bmfsfj")
+    assert line.startswith(f"FAILED {path}: the zip package is damaged (word/styles.xml unpacks to ")
+    assert line.endswith("its header says 10); ask for the file again")
+
+
+def test_huge_central_directory_is_refused(opened: Workspace, capsys,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(package, "MAX_DIRECTORY", 64 * 1024, raising=False)
+    parts = parts_of(draft(opened))
+    parts.update({f"customXml/leer{i}.bin": b"" for i in range(2000)})
+    path = opened.root / "viele.docx"
+    path.write_bytes(zipped(parts))
+    line = refused(opened, capsys, path, "--reviewer", "bmfsfj")
+    assert line == (f"FAILED {path}: lists far more parts than a Word document has; not read "
+                    "(zip bomb?)")
+
+
+def test_real_files_read_as_before(opened: Workspace) -> None:
+    """Every real reviewer file of the fixtures still opens, and each part as stored."""
+    files = sorted((REPO / "tests" / "fixtures").rglob("*.docx"))
+    assert len(files) > 5
+    for path in [*files, draft(opened)]:
+        parts = open_package(path)
+        stored = parts_of(path)
+        assert parts == {n: d for n, d in stored.items() if n.endswith((".xml", ".rels"))}
