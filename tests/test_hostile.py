@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import POSITION, REPO
+from papier import fsutil
 from papier.cli import main
 from papier.ooxml import package
 from papier.ooxml.package import UnreadableFile, open_package, parse
@@ -332,3 +333,36 @@ def test_real_files_read_as_before(opened: Workspace) -> None:
         parts = open_package(path)
         stored = parts_of(path)
         assert parts == {n: d for n, d in stored.items() if n.endswith((".xml", ".rels"))}
+
+
+# ------------------------------------------------------------------ 2 file modes
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_written_files_follow_the_umask(opened: Workspace, capsys, mask: int, mode: int) -> None:
+    old = os.umask(mask)
+    try:
+        plain = opened.root / "out" / "plain.txt"
+        fsutil.write_text(plain, "x")
+        outs = [plain]
+        for fmt in ("xlsx", "csv", "md", "docx"):
+            assert main(["round", "matrix", POSITION, "--to", fmt]) == 0
+            outs.append(Path(capsys.readouterr().out.strip().split()[-1]))
+        assert main(["round", "decide", POSITION, "R1-001", "--accept"]) == 0  # comments.yaml
+        outs.append(comments_yaml(opened))
+    finally:
+        os.umask(old)
+    for path in outs:
+        assert path.exists(), path
+        assert path.stat().st_mode & 0o777 == mode, path
+    assert not [p for p in plain.parent.iterdir() if p.name.startswith(".")]  # no temp file left
+
+
+def test_umask_is_read_without_changing_it() -> None:
+    old = os.umask(0o027)
+    try:
+        assert fsutil.umask() == 0o027
+        assert fsutil.umask() == 0o027
+    finally:
+        os.umask(old)

@@ -10,14 +10,32 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def umask() -> int:
+    """The process's umask, read without changing it where the system tells it (Linux
+    /proc); elsewhere set and restored at once (a thread creating a file in between would
+    see 022)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a unique temporary path beside *path*; it replaces *path* if the block succeeds."""
+    """Yield a unique temporary path beside *path*; it replaces *path* if the block succeeds.
+    The file gets the mode an editor gives a new file (0666 less the umask), not mkstemp's 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
+        os.chmod(tmp, 0o666 & ~umask())
         yield tmp
         os.replace(tmp, path)
     finally:
