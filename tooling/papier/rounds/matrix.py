@@ -57,6 +57,14 @@ def rows(rnd: Round, items: Any, anonymize: bool = False) -> list[list[str]]:
     return out
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets take for a formula (OWASP)
+
+
+def _csv_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: a leading ' where it would start a formula."""
+    return f"'{value}" if value.startswith(FORMULA_START) else value
+
+
 def _markdown(table: list[list[str]], title: str) -> str:
     def cell(value: str) -> str:
         return value.replace("|", "\\|").replace("\n", "<br>")
@@ -86,6 +94,11 @@ def _xlsx(table: list[list[str]], out: Path, title: str) -> None:
     for line in sheet.iter_rows(min_row=2):
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            # text as written, never a formula: openpyxl makes any "=…" a formula cell, and
+            # Excel makes an edited "=…", "+…", "-…", "@…" cell one unless quotePrefix is set
+            cell.data_type = "s"
+            if str(cell.value or "").startswith(FORMULA_START):
+                cell.quotePrefix = True
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     book.properties.title = title
@@ -145,7 +158,7 @@ def write_matrix(ws: Workspace, slug: str, fmt: str = "xlsx", anonymize: bool = 
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
         writer.writerow(HEADERS)
-        writer.writerows(table)
+        writer.writerows([_csv_cell(value) for value in row] for row in table)
         fsutil.write_bytes(out, buffer.getvalue().encode("utf-8-sig"))  # Excel opens UTF-8 with BOM
     elif fmt == "xlsx":
         _xlsx(table, out, title)
