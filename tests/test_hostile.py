@@ -8,6 +8,7 @@ import contextlib
 import csv
 import io
 import os
+import shlex
 import struct
 import subprocess
 import sys
@@ -21,11 +22,14 @@ import pytest
 from lxml import etree
 
 from conftest import POSITION, REPO
-from papier import fsutil
+from papier import fsutil, ooxml
 from papier.cli import main
 from papier.ooxml import package
 from papier.ooxml.package import UnreadableFile, open_package, parse
+from papier.paper import load_paper
 from papier.rounds.docx_read import read_docx
+from papier.rounds.identity import identify_reviewer, reviewer_note
+from papier.rounds.store import RoundError, open_round_of
 from papier.workspace import Workspace
 from readback import W
 
@@ -429,3 +433,66 @@ def test_matrix_cells_are_never_formulas(opened: Workspace, capsys) -> None:
     assert not [cell for cell in flat if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
     markdown = (folder / "kommentarmatrix-runde-1.md").read_text("utf-8")
     assert "| =sum(A1:A3) stimmt nicht |" in markdown  # Markdown shows it as written
+
+
+# ------------------------------------------------------------------ 4 who returned the file
+
+
+def with_properties(ws: Workspace, name: str, **props: str) -> Path:
+    path = ws.root / name
+    path.write_bytes(draft(ws).read_bytes())
+    ooxml.set_custom_properties(path, {"papier.paper": POSITION, "papier.round": "1",
+                                       "papier.reviewer": "bmfsfj", **props})
+    return path
+
+
+def test_reviewer_option_wins_over_the_file(opened: Workspace, capsys) -> None:
+    path = with_properties(opened, "falsch.docx")
+    add_comments(path, "Kinder wachsen nicht in Zuständigkeiten auf", ["Quelle?"])
+    rnd = open_round_of(load_paper(opened, POSITION))
+    reading = read_docx(path)
+    assert identify_reviewer(rnd, reading, path, "stadt-ludwigsburg") == "stadt-ludwigsburg"
+    assert reviewer_note(rnd, reading, path, "stadt-ludwigsburg") == (
+        f"{path}: the file names reviewer 'bmfsfj', --reviewer says 'stadt-ludwigsburg'; "
+        "collected as 'stadt-ludwigsburg'")
+    assert reviewer_note(rnd, reading, path, "bmfsfj") is None
+    assert reviewer_note(rnd, reading, path, None) is None
+    assert identify_reviewer(rnd, reading, path, None) == "bmfsfj"
+    assert main(["round", "collect", POSITION, str(path), "--reviewer", "stadt-ludwigsburg"]) == 0
+    assert "stadt-ludwigsburg: 1 new item(s)" in capsys.readouterr().out
+    assert "reviewer: stadt-ludwigsburg" in comments_yaml(opened).read_text("utf-8")
+
+
+def test_unknown_reviewer_in_the_file(opened: Workspace, capsys) -> None:
+    path = with_properties(opened, "fremd.docx", **{"papier.reviewer": "niemand"})
+    line = refused(opened, capsys, path)
+    assert line == (f"FAILED {path}: reviewer 'niemand' named in the file is not in round 1 "
+                    "(reviewers: bmfsfj, stadt-ludwigsburg); pass --reviewer ID")
+    line = refused(opened, capsys, path, "--reviewer", "keiner")
+    assert "pass --reviewer ID" not in line
+    assert line == (f"FAILED {path}: reviewer 'keiner' is not in round 1 (reviewers: bmfsfj, "
+                    "stadt-ludwigsburg); give one of them to --reviewer")
+    assert main(["round", "collect", POSITION, str(path), "--reviewer", "bmfsfj"]) == 0
+    capsys.readouterr()
+
+
+def test_hostile_paper_property_is_quoted(opened: Workspace, capsys) -> None:
+    hostile = "../../x; rm -rf ~"
+    path = with_properties(opened, "boese datei.docx", **{"papier.paper": hostile})
+    before = sorted(p.relative_to(opened.root) for p in opened.root.rglob("*"))
+    line = refused(opened, capsys, path, "--reviewer", "bmfsfj")
+    prose, command = line.split("; collect it there: ")
+    assert prose == (f"FAILED {path}: this file is a draft of paper '{hostile}', not '{POSITION}'")
+    assert command == f"papier round collect '{hostile}' '{path}'"
+    assert shlex.split(command) == ["papier", "round", "collect", hostile, str(path)]
+    assert sorted(p.relative_to(opened.root) for p in opened.root.rglob("*")) == before
+
+
+def test_control_characters_from_the_file_stay_on_one_line(opened: Workspace, capsys) -> None:
+    path = with_properties(opened, "zeilen.docx", **{"papier.paper": "a\nFAILED nichts\tb"})
+    line = refused(opened, capsys, path)
+    assert "'a\\nFAILED nichts\\tb'" in line and "papier round collect" not in line
+    rnd = open_round_of(load_paper(opened, POSITION))
+    with pytest.raises(RoundError, match="in round 9\\\\n"):
+        identify_reviewer(rnd, read_docx(with_properties(opened, "runde.docx", **{"papier.round": "9\n"})),
+                          path, None)
