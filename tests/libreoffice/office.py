@@ -2,6 +2,7 @@
 run by Debian's python3 with python3-uno, not by pytest's interpreter)."""
 
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -18,8 +19,13 @@ def prop(name, value):
 
 
 @contextmanager
-def opened(src):
-    """(component context, document) of *src*, in a private LibreOffice profile."""
+def opened(src, view=True):
+    """(component context, document) of *src*, in a private LibreOffice profile.
+
+    view=False loads the document model alone, without a (hidden) window: the headless
+    LibreOffice of Debian's *-nogui packages aborts when a comment is inserted into a document
+    with a view (its comment sidebar needs UI files those packages leave out). Search
+    (findFirst) needs the view; cursors, change recording and saving do not."""
     profile = tempfile.mkdtemp(prefix="lo-profile-")
     pipe = f"papier{os.getpid()}"
     office = subprocess.Popen(
@@ -38,9 +44,13 @@ def opened(src):
                 time.sleep(0.25)
         else:
             raise SystemExit("LibreOffice did not answer")
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(src)),
-                                           "_blank", 0, (prop("Hidden", True),))
+        url = uno.systemPathToFileUrl(os.path.abspath(src))
+        if view:
+            desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+            doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+        else:
+            doc = ctx.ServiceManager.createInstanceWithContext("com.sun.star.text.TextDocument", ctx)
+            doc.load((prop("URL", url), prop("FilterName", "MS Word 2007 XML")))
         if doc is None:
             raise SystemExit(f"LibreOffice could not load {src}")
         try:
@@ -50,3 +60,4 @@ def opened(src):
     finally:
         office.terminate()
         office.wait(timeout=60)
+        shutil.rmtree(profile, ignore_errors=True)
