@@ -188,6 +188,28 @@ def test_symlink_to_a_device_is_refused(tmp_path: Path) -> None:
     assert str(raised).startswith(f"{link}: is a device, not a file")
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists(),
+                    reason="no named pipes or no /dev/zero here")
+def test_collect_refuses_pipe_and_device(opened: Workspace, capsys) -> None:
+    fifo = opened.root / "rohr.docx"
+    os.mkfifo(fifo)
+    zero = opened.root / "null.docx"
+    zero.symlink_to("/dev/zero")
+    lines: list[str] = []
+    try:
+        for path in (fifo, zero):
+            finished, raised = within(10, lambda p=path: lines.append(
+                refused(opened, capsys, p, "--reviewer", "bmfsfj")))
+            assert finished and raised is None, raised
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    assert lines == [f"FAILED {fifo}: is a named pipe, not a file; papier reads only .docx files "
+                     "saved on disk",
+                     f"FAILED {zero}: is a device, not a file; papier reads only .docx files "
+                     "saved on disk"]
+
+
 def test_file_over_the_size_cap_is_refused_before_reading(opened: Workspace, capsys,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     big = opened.root / "gross.docx"
@@ -459,7 +481,9 @@ def test_reviewer_option_wins_over_the_file(opened: Workspace, capsys) -> None:
     assert reviewer_note(rnd, reading, path, None) is None
     assert identify_reviewer(rnd, reading, path, None) == "bmfsfj"
     assert main(["round", "collect", POSITION, str(path), "--reviewer", "stadt-ludwigsburg"]) == 0
-    assert "stadt-ludwigsburg: 1 new item(s)" in capsys.readouterr().out
+    out = capsys.readouterr()
+    assert "stadt-ludwigsburg: 1 new item(s)" in out.out
+    assert f"NOTE {path}: the file names reviewer 'bmfsfj'" in out.err
     assert "reviewer: stadt-ludwigsburg" in comments_yaml(opened).read_text("utf-8")
 
 
