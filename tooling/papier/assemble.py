@@ -21,6 +21,7 @@ from papier import cites, fsutil, i18n, pandoc
 from papier import pandoc_ast as ast
 from papier.data.expand import LINE_KEY, data_class, expand_data
 from papier.errors import PaperInvalid, PapierError, Problem, ToolError
+from papier.numbering import UNNUMBERED, heading_numbers
 from papier.paper import Paper
 
 _POS_START = re.compile(r"(?:^|;)(\d+):\d+")
@@ -46,6 +47,7 @@ class Anchor:
     text: str
     section: str = ""
     level: int = 0  # heading level for headings, 0 for other blocks
+    numbered: bool = True  # False for a heading marked {.unnumbered} or {-}
 
 
 @dataclass
@@ -130,11 +132,12 @@ class _ChapterReader:
         self.rel = str(path.relative_to(paper.folder))
         self.in_note = 0
 
-    def anchor(self, blocks: list[ast.Node], line: int, end: int, level: int = 0) -> ast.Node:
+    def anchor(self, blocks: list[ast.Node], line: int, end: int, level: int = 0,
+               numbered: bool = True) -> ast.Node:
         """Wrap *blocks* in a Div whose id becomes a bookmark in the reviewer's DOCX."""
         ident = f"blk-{self.number:02d}-{len(self.chapter.anchors) + 1:03d}"
         self.chapter.anchors.append(Anchor(ident, self.rel, line, end, ast.stringify(blocks).strip(),
-                                           level=level))
+                                           level=level, numbered=numbered))
         return ast.div(blocks, ident)
 
     def problem(self, line: int, message: str) -> None:
@@ -175,7 +178,8 @@ class _ChapterReader:
                     start = _pos_line(kvs) or _first_line(item) or line
                     end = _end_line(kvs, start)
                     level = item["c"][0] if item["t"] == "Header" else 0
-                    out.append(self.anchor([self.walk(item, line)], start, end, level))
+                    numbered = not (level and any(c in UNNUMBERED for c in item["c"][1][1]))
+                    out.append(self.anchor([self.walk(item, line)], start, end, level, numbered))
                     continue
                 new = self.walk(item, line)
                 if isinstance(item, dict) and isinstance(new, list):
@@ -425,13 +429,15 @@ def _cross_checks(paper: Paper, chapters: list[Chapter], bib_keys: set[str] | No
 
 def _sections(anchors: list[Anchor]) -> None:
     """Give every anchor the numbered heading it stands under: '2.1 Familien erreichen'."""
-    counters: list[int] = []
+    headings = [a for a in anchors if a.level]
+    numbers = dict(zip((id(a) for a in headings),
+                       heading_numbers((a.level, () if a.numbered else UNNUMBERED) for a in headings),
+                       strict=True))
     current = ""
     for anchor in anchors:
         if anchor.level:
-            counters = counters[: anchor.level] + [0] * (anchor.level - len(counters))
-            counters[anchor.level - 1] += 1
-            current = f"{'.'.join(str(n) for n in counters)} {anchor.text}"
+            number = numbers[id(anchor)]
+            current = f"{number} {anchor.text}" if number else anchor.text
         anchor.section = current
 
 

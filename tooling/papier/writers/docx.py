@@ -22,6 +22,7 @@ from docx.shared import Cm, Pt, RGBColor
 from papier import fsutil, i18n, ooxml, pandoc
 from papier import pandoc_ast as ast
 from papier.data.tables import SOURCE_STYLE  # the note under data tables and charts
+from papier.numbering import heading_numbers
 from papier.raster import svg_to_png
 from papier.writers import Context, number_captions
 
@@ -184,14 +185,11 @@ def _styled(style: str, blocks: list[ast.Node]) -> ast.Node:
 def _toc(ctx: Context, blocks: list[ast.Node]) -> ast.Node:
     """A Word TOC field, pre-filled with the headings so it reads well before an update."""
     entries = []
-    numbers = [0, 0]
-    for node in ast.iter_nodes(blocks):
-        if node["t"] == "Header" and node["c"][0] <= 2 and "unnumbered" not in node["c"][1][1]:
+    headers = [n for n in ast.iter_nodes(blocks) if n["t"] == "Header"]
+    for node, number in zip(headers, heading_numbers((h["c"][0], h["c"][1][1]) for h in headers),
+                            strict=True):
+        if node["c"][0] <= 2 and number is not None:
             level = node["c"][0]
-            numbers[level - 1] += 1
-            if level == 1:
-                numbers[1] = 0
-            number = ".".join(str(n) for n in numbers[:level])
             text = html.escape(f"{number}  {ast.stringify(node['c'][2])}")
             entries.append(f'<w:p><w:pPr><w:pStyle w:val="TOC{level}"/></w:pPr>'
                            f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>')
@@ -333,14 +331,11 @@ def write_blocks(ctx: Context, out: Path, front: list[ast.Node], body: list[ast.
 
 def number_headings(blocks: list[ast.Node]) -> None:
     """'1', '1.1' before each heading as pandoc's --number-sections writes them to DOCX."""
-    counters = [0] * 6
-    for node in blocks:
-        if node["t"] != "Header" or "unnumbered" in node["c"][1][1]:
+    headers = [n for n in blocks if n["t"] == "Header"]
+    for node, number in zip(headers, heading_numbers((h["c"][0], h["c"][1][1]) for h in headers),
+                            strict=True):
+        if number is None:
             continue
-        level = node["c"][0]
-        counters[level - 1] += 1
-        counters[level:] = [0] * (6 - level)
-        number = ".".join(str(n) for n in counters[:level])
         node["c"][2] = [ast.span_styled("Section Number", [{"t": "Str", "c": number}]),
                         ast.raw_inline("openxml", "<w:r><w:tab/></w:r>"), *node["c"][2]]
 
