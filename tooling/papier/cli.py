@@ -157,10 +157,20 @@ def cmd_round_status(args: argparse.Namespace) -> int:
           f"{info['items']} item(s)")
     for r in info["reviewers"]:
         state = f"{r['items']} item(s)" if r["answered"] else "no answer yet"
+        if r["unplaced"]:
+            state += f", {r['unplaced']} without a place in the text"
+        if r["formatting"]:
+            state += f", {r['formatting']} formatting change(s) not taken"
         print(f"  {r['id']:<24} {r['organisation']:<40} {state}")
     for title, key in (("by kind", "by_kind"), ("by decision", "by_decision"), ("by section", "by_section")):
         print(f"{title}: " + ", ".join(f"{k} {v}" for k, v in info[key].items()))
     print(f"undecided: {', '.join(info['open']) or 'none'}")
+    if info["waiting"]:
+        print(f"accepted, not yet in the text: {', '.join(info['waiting'])} (papier round apply)")
+    for r in info["reviewers"]:
+        if r["items"] and r["unplaced"] == r["items"]:
+            print(f"WARNING {r['id']}: none of {r['items']} item(s) matched the text: a draft of "
+                  "another paper or an older version?", file=sys.stderr)
     return 0
 
 

@@ -21,19 +21,43 @@ DECISION_LABELS = {"offen": "offen", "übernommen": "übernommen", "teilweise": 
                    "abgelehnt": "abgelehnt", "zur-kenntnis": "zur Kenntnis genommen"}
 
 
+PARTS = (("footnotes", "Fußnote"), ("endnotes", "Endnote"), ("header", "Kopfzeile"),
+         ("footer", "Fußzeile"))
+
+
 def _suggestion(entry: Any) -> str:
     kind, text, deleted = entry.get("kind"), str(entry.get("text") or ""), str(entry.get("deleted") or "")
+    anchor = entry.get("anchor") or {}
+    whole = bool(anchor.get("paragraph"))
+    before = " ".join(str(anchor.get("before") or "").split()[-4:])
+    after = " ".join(str(anchor.get("after") or "").split()[:4])
     if kind == "insertion":
-        return f"Einfügen: „{text.strip()}“"
-    if kind == "deletion":
-        return f"Streichen: „{deleted.strip()}“"
-    if kind == "replacement":
-        return f"Ersetzen: „{deleted.strip()}“ durch „{text.strip()}“"
-    if kind == "move":
-        target = (entry.get("anchor") or {}).get("to") or {}
+        out = f"Neuer Absatz: „{text.strip()}“" if whole else f"Einfügen: „{text.strip()}“"
+    elif kind == "deletion":
+        out = f"Absatz streichen: „{deleted.strip()}“" if whole else f"Streichen: „{deleted.strip()}“"
+    elif kind == "replacement":
+        out = f"Ersetzen: „{deleted.strip()}“ durch „{text.strip()}“"
+    elif kind == "move":
+        target = anchor.get("to") or {}
         where = f" nach {target.get('file')}:{target.get('line')}" if target.get("file") else ""
-        return f"Verschieben: „{text.strip()}“{where}"
-    return text
+        out = f"Verschieben: „{text.strip()}“{where}"
+    elif kind == "split":
+        out = f"Absatz teilen nach „…{before}“"
+    elif kind == "join":
+        out = f"Absätze verbinden: „…{before}“ und „{after}…“"
+    else:
+        return text
+    if entry.get("nested"):
+        out += " (innerhalb eines anderen Vorschlags)"
+    return out
+
+
+def _where(anchor: dict[str, Any]) -> str:
+    if anchor.get("file"):
+        return f"{anchor.get('section') or ''}\n{anchor.get('file')}:{anchor.get('line')}".strip()
+    part = str(anchor.get("part") or "")
+    label = next((name for prefix, name in PARTS if part.startswith(prefix)), "")
+    return "\n".join(x for x in ("ohne Zuordnung", label, str(anchor.get("section") or "")) if x)
 
 
 def rows(rnd: Round, items: Any, anonymize: bool = False) -> list[list[str]]:
@@ -42,8 +66,7 @@ def rows(rnd: Round, items: Any, anonymize: bool = False) -> list[list[str]]:
     out = []
     for entry in sorted(items, key=position):
         anchor = entry.get("anchor") or {}
-        where = (f"{anchor.get('section') or ''}\n{anchor.get('file')}:{anchor.get('line')}".strip()
-                 if anchor.get("file") else "ohne Zuordnung")
+        where = _where(anchor)
         who = labels.get(str(entry.get("reviewer")), str(entry.get("reviewer")))
         note = _suggestion(entry)
         for reply in entry.get("replies") or []:
