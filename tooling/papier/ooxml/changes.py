@@ -18,7 +18,7 @@ CONTEXT = 40  # characters of unchanged text kept before and after a change
 MARK = "\u2029"  # a paragraph mark inside a change's text, before it is told what it means
 
 
-@dataclass
+@dataclass(slots=True)
 class Found:
     """One comment or suggestion as read from the file, before anchoring."""
 
@@ -44,7 +44,7 @@ class Found:
     move: str = ""  # the move range's name, pairing the two halves of a move
 
 
-@dataclass
+@dataclass(slots=True)
 class _Region:
     pieces: list[Piece]
     rev: Revision  # the first piece's outermost revision: author, date, id

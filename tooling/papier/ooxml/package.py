@@ -21,9 +21,9 @@ from lxml import etree
 from papier.errors import PapierError
 
 MAX_FILE = 100 * 1024 * 1024  # the returned file itself, as stored on disk
-MAX_PART = 64 * 1024 * 1024  # one XML part, unpacked
+MAX_PART = 16 * 1024 * 1024  # one XML part, unpacked (parsed, 16 MB of XML take ~200 MB)
 MAX_TOTAL = 256 * 1024 * 1024  # all parts together, unpacked, as the headers claim
-MAX_XML = 128 * 1024 * 1024  # the XML parts together, as actually unpacked
+MAX_XML = 24 * 1024 * 1024  # the XML parts together, as actually unpacked
 MAX_RATIO = 200  # unpacked / packed bytes, for parts past RATIO_FROM (zip bombs)
 RATIO_FROM = 1024 * 1024
 MAX_DIRECTORY = 1024 * 1024  # the zip's central directory (one entry per part; Word: a few KB)

@@ -142,6 +142,16 @@ def _comments(parts: dict[str, bytes], rels: dict[str, list[str]], walker: Story
     return _threads(found, parent)
 
 
+def _count(root: etree._Element, part: str, formatting: Counter[str], rows: Counter[str]) -> None:
+    """Formatting changes and table-row revisions of one part (reported, not applied)."""
+    for el in root.iter():
+        name = local(el)
+        if name in FORMATTING:
+            formatting[part] += 1
+        elif name in ("ins", "del") and local(el.getparent()) == "trPr":
+            rows[part] += 1
+
+
 def read_docx(path: Path) -> Reading:
     """Everything a reviewer left in *path*, in document order."""
     shown = str(path)
@@ -157,17 +167,18 @@ def read_docx(path: Path) -> Reading:
     walker = StoryWalker(n)
     formatting: Counter[str] = Counter()
     rows: Counter[str] = Counter()
+    _count(document, "document.xml", formatting, rows)
     body = document.find(n.w("body"))
-    stories: list[tuple[str, etree._Element]] = [("document.xml", document)]
     if body is not None:
         walker.story(body, "document.xml")
+    del body, document  # a large tree is not kept while the next part is read
     for kind in STORY_TYPES:
         for name in rels.get(kind, []):
             root = parse(parts, name, shown)
             if root is None:
                 continue
             part = posixpath.basename(name)
-            stories.append((part, root))
+            _count(root, part, formatting, rows)
             if kind in ("footnotes", "endnotes"):
                 for note in root:
                     if local(note) in ("footnote", "endnote") \
@@ -175,13 +186,6 @@ def read_docx(path: Path) -> Reading:
                         walker.story(note, part, note=f"{local(note)}:{n.attr(note, 'id')}")
             else:
                 walker.story(root, part)
-    for part, root in stories:
-        for el in root.iter():
-            name = local(el)
-            if name in FORMATTING:
-                formatting[part] += 1
-            elif name in ("ins", "del") and local(el.getparent()) == "trPr":
-                rows[part] += 1
     found: list[Found] = []
     for indexes in walker.stories:
         found.extend(story_changes([walker.paragraphs[i] for i in indexes]))

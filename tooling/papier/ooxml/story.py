@@ -38,7 +38,7 @@ def date_of(value: str | None) -> str | None:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Revision:
     """One w:ins, w:del, w:moveFrom or w:moveTo element."""
 
@@ -50,7 +50,7 @@ class Revision:
     serial: int = 0  # unique per element, for telling adjacent elements apart
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     text: str
     revs: tuple[Revision, ...]  # outermost first
@@ -67,7 +67,7 @@ class Piece:
         return not any(r.kind in REMOVED for r in self.revs)
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     index: int
     part: str
@@ -92,7 +92,7 @@ class Paragraph:
         return "".join(p.text for p in self.pieces if p.in_current)
 
 
-@dataclass
+@dataclass(slots=True)
 class CommentPlace:
     para: int | None = None
     quote: list[str] = field(default_factory=list)
