@@ -41,6 +41,16 @@ CASES: dict[str, tuple[str, str, float]] = {
     "collect-40": ("round collect of 40 files with 1,000 comments and changes", "seconds", 5.00),
     "redline-50": ("redline of the 50-page paper, 5 % of its blocks changed", "seconds", 2.00),
     "preview-50": ("preview: one-word edit in the 50-page paper until the PDF is new", "seconds", 0.50),
+    # comment rounds of 1,000 and 10,000 items, each step a whole `papier` process (imports timed)
+    "round-collect-10k": ("papier round collect of one DOCX with 10,000 comments", "seconds", 10.0),
+    "round-status-1k": ("papier round status, 1,000 items", "seconds", 0.50),
+    "round-decide-1k": ("papier round decide, 1,000 items", "seconds", 0.50),
+    "round-matrix-1k": ("papier round matrix --to xlsx, 1,000 items", "seconds", 0.50),
+    "round-status-10k": ("papier round status, 10,000 items", "seconds", 1.00),
+    "round-decide-10k": ("papier round decide, 10,000 items", "seconds", 1.00),
+    "round-matrix-10k": ("papier round matrix --to xlsx, 10,000 items", "seconds", 5.00),
+    "round-status-10k-cold": ("papier round status, 10,000 items, comments.yaml not parsed before "
+                              "(fresh clone or hand edit)", "seconds", 2.00),
 }
 
 
@@ -156,6 +166,8 @@ def case(name: str, root: Path, runs: int) -> dict[str, Any]:
         papier_times = timed(lambda: diff(ws, generate.LONG), runs)
     elif name == "preview-50":
         papier_times = _preview(root, runs)
+    elif name.startswith("round-"):
+        papier_times = _round_step(root, name, runs)
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"case": name, "papier": papier_times, "raw": raw_times,
@@ -198,6 +210,84 @@ def _collect(root: Path, runs: int) -> list[float]:
         assert sum(2 if e["kind"] == "replacement" else 1 for e in items) == 1000
 
     return timed(run, runs, before=reset)
+
+
+ROUND_SLUG = "papier-01"
+
+
+def _papier(folder: Path, *args: str) -> None:
+    """One whole `papier` process in the workspace *folder*, with its modules' bytecode cached
+    as in an installed papier (outside the repository, even where PYTHONDONTWRITEBYTECODE is set)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PAPIER_ROOT=str(folder), PYTHONPYCACHEPREFIX=str(folder.parent / "pycache"))
+    proc = subprocess.run([sys.executable, "-m", "papier", *args], cwd=folder, capture_output=True,
+                          text=True, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+def _big_round(root: Path, count: int) -> tuple[Path, Path]:
+    """A workspace with an open round of one reviewer and their copy back with *count* comments."""
+    from papier.rounds.opening import open_round
+    from papier.workspace import Workspace
+
+    folder = root / f"round-{count}"
+    returned = folder / "zurueck" / "stelle.docx"
+    if not folder.exists():
+        generate.workspace(folder)
+        shutil.copytree(root / "many" / "papers" / ROUND_SLUG, folder / "papers" / ROUND_SLUG)
+        generate.commit(folder, "Runde vorbereiten")
+        reviewers = folder / "reviewers.yaml"
+        reviewers.write_text("- id: stelle\n  name: Stelle\n  organisation: Org\n"
+                             "  email: stelle@example.org\n", "utf-8")
+        _rnd, copies = open_round(Workspace(folder), ROUND_SLUG, reviewers, None)
+        generate.many_comments(copies[0], returned, count, random.Random(5))
+    return folder, returned
+
+
+def _round_step(root: Path, name: str, runs: int) -> list[float]:
+    """collect, status, decide or matrix of a round with 1,000 or 10,000 items, as `papier` runs."""
+    _, step, size, *rest = name.split("-")
+    count = {"1k": 1000, "10k": 10000}[size]
+    folder, returned = _big_round(root, count)
+    ws_cache = folder / "build" / ".cache"
+    record = folder / "papers" / ROUND_SLUG / "rounds" / "1"
+
+    def reset() -> None:
+        (record / "comments.yaml").unlink(missing_ok=True)
+        shutil.rmtree(record / "returned", ignore_errors=True)
+        (record / "returned").mkdir()
+
+    def collect() -> None:
+        _papier(folder, "round", "collect", ROUND_SLUG, str(returned))
+
+    if step == "collect":
+        timed(collect, 1, before=reset)  # untimed: bytecode written, files in the page cache
+        return timed(collect, runs, before=reset)
+    if not (record / "comments.yaml").exists():
+        collect()
+    if step == "status":
+        def status() -> None:
+            _papier(folder, "round", "status", ROUND_SLUG)
+
+        status()
+        before = (lambda: shutil.rmtree(ws_cache, ignore_errors=True)) if rest == ["cold"] else None
+        return timed(status, runs, before=before)
+    if step == "decide":
+        idents = iter(range(1, count + 1, max(1, count // (runs + 2))))
+        flags = iter(["--accept", "--reject", "--partly", "--note"] * (runs + 1))
+
+        def decide() -> None:
+            _papier(folder, "round", "decide", ROUND_SLUG, f"R1-{next(idents):03d}", next(flags),
+                    "--response", "Begründung: „so“ – siehe Kapitel 2.")
+
+        decide()
+        return timed(decide, runs)
+
+    def matrix() -> None:
+        _papier(folder, "round", "matrix", ROUND_SLUG, "--to", "xlsx")
+
+    matrix()
+    return timed(matrix, runs)
 
 
 def _preview(root: Path, runs: int) -> list[float]:
@@ -275,7 +365,7 @@ def main() -> int:
 
 def _line(row: dict[str, Any]) -> str:
     ratio = f"{row['ratio']:.2f}x of {row['raw_median_s']:.2f} s raw" if "ratio" in row else ""
-    return (f"{row['case']:<11} {row['median_s']:7.3f} s  {ratio:<22} peak {row['peak_mb']:6.1f} MB  "
+    return (f"{row['case']:<21} {row['median_s']:7.3f} s  {ratio:<22} peak {row['peak_mb']:6.1f} MB  "
             f"goal {row['goal']:<9} {'met' if row['met'] else 'MISSED'}")
 
 

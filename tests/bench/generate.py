@@ -175,3 +175,16 @@ def returned_files(reviewer_copies: list[Path], out: Path, per_file: int, rng: r
         review.save(out / draft.name)
         files.append(out / draft.name)
     return files
+
+
+def many_comments(draft: Path, out: Path, count: int, rng: random.Random) -> Path:
+    """One reviewer copy with *count* comments spread over its body paragraphs, as Word writes them."""
+    review = Review(draft)
+    for i in range(count):
+        p = review.body[rng.randrange(len(review.body))]
+        author = {f"{W}author": "Prüferin 0", f"{W}initials": "P0",
+                  f"{W}date": f"2026-11-{1 + i // 1440 % 28:02d}T{i // 60 % 24:02d}:{i % 60:02d}:00Z"}
+        review.comment(p, str(1000 + i), author, f"{i}: {sentence(rng)}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    review.save(out)
+    return out

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from papier.errors import Problem
-from papier.paper import load_paper
+from papier.paper import Paper, load_paper
 from papier.rounds.items import Item, items_of
-from papier.rounds.opening import set_status
 from papier.rounds.store import (
     DECISIONS,
     KINDS,
@@ -20,6 +20,7 @@ from papier.rounds.store import (
     locked,
     open_round_of,
     save_items,
+    strict_items,
 )
 from papier.workspace import Workspace
 
@@ -27,10 +28,18 @@ FLAG_TO_DECISION = {"accept": "übernommen", "partly": "teilweise", "reject": "a
                     "note": "zur-kenntnis"}
 
 
+def set_status(paper: Paper, status: str) -> None:
+    """opening.set_status, imported when a round closes: opening brings python-docx, which
+    status and decide do not need."""
+    from papier.rounds.opening import set_status as set_paper_status
+
+    set_paper_status(paper, status)
+
+
 def position(entry: Any) -> tuple[Any, ...]:
     anchor = entry.get("anchor", {}) or {}
     return (0 if anchor.get("file") else 1, anchor.get("file") or "", int(anchor.get("line") or 0),
-            str(entry.get("id")))
+            int(anchor.get("offset") or 0), str(entry.get("id")))
 
 
 def undecided(items: Any) -> list[str]:
@@ -49,8 +58,14 @@ def status(ws: Workspace, slug: str) -> dict[str, Any]:
         "state": rnd.state,
         "deadline": rnd.deadline.isoformat(),
         "reviewers": [{"id": r.id, "organisation": r.organisation, "answered": r.id in answered,
-                       "items": sum(1 for e in items if e.get("reviewer") == r.id)}
+                       "items": sum(1 for e in items if e.get("reviewer") == r.id),
+                       "unplaced": sum(1 for e in items if e.get("reviewer") == r.id
+                                       and not (e.get("anchor") or {}).get("file")),
+                       "formatting": sum(int(f.get("formatting") or 0)
+                                         for f in rnd.data.get("returned") or []
+                                         if f.get("reviewer") == r.id)}
                       for r in rnd.reviewers],
+        "waiting": [i.id for i in sorted(items_of(items), key=Item.position) if i.waiting],
         "items": len(items),
         "by_kind": dict(Counter(str(e.get("kind")) for e in items)),
         "by_section": dict(Counter(str((e.get("anchor") or {}).get("section") or "(ohne Zuordnung)")
@@ -112,14 +127,22 @@ def validate_items(rnd: Round) -> list[Problem]:
     if not path.is_file():
         return []
     shown = rnd.paper.rel(path)
+    plain = strict_items(rnd)  # as papier writes it: read fast; lines are looked up for problems
+    if plain is not None and not _item_problems(shown, plain, lambda keys: 0):
+        return []
     data, problems = yamlio.load(path, shown)
     if problems or data is None:
         return problems
     if not isinstance(data, list):
         return [Problem(shown, 1, "must be a list of items; restore it with git")]
+    return _item_problems(shown, data, lambda keys: yamlio.line_of(data, keys))
+
+
+def _item_problems(shown: str, data: list[Any], line_of: Callable[[list[Any]], int]) -> list[Problem]:
+    problems: list[Problem] = []
     seen: dict[str, int] = {}
     for i, entry in enumerate(data):
-        line = yamlio.line_of(data, [i])
+        line = line_of([i])
         if not isinstance(entry, dict):
             problems.append(Problem(shown, line, "each item must be a mapping"))
             continue
@@ -132,11 +155,11 @@ def validate_items(rnd: Round) -> list[Problem]:
         else:
             seen[ident] = line
         if entry.get("decision") not in DECISIONS:
-            problems.append(Problem(shown, yamlio.line_of(data, [i, "decision"]),
+            problems.append(Problem(shown, line_of([i, "decision"]),
                                     f"{ident}: decision {entry.get('decision')!r} is not one of "
                                     f"{', '.join(DECISIONS)}"))
         if entry.get("kind") not in KINDS:
-            problems.append(Problem(shown, yamlio.line_of(data, [i, "kind"]),
+            problems.append(Problem(shown, line_of([i, "kind"]),
                                     f"{ident}: kind {entry.get('kind')!r} is not one of {', '.join(KINDS)}"))
         for key in ("reviewer", "text", "anchor", "source"):
             if key not in entry:
