@@ -13,62 +13,24 @@ import hashlib
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from papier import cites, fsutil, i18n, pandoc
 from papier import pandoc_ast as ast
+from papier.cache import CHAPTERS, tool_fingerprint
+from papier.cache import folder as cache_folder
 from papier.data.expand import LINE_KEY, data_class, expand_data
+from papier.document import Anchor, Assembled, Chapter, SourceRef
 from papier.errors import PaperInvalid, PapierError, Problem, ToolError
 from papier.numbering import UNNUMBERED, heading_numbers
 from papier.paper import Paper
+from papier.typography import merge_str as _merge_str
+from papier.typography import quoted
 
 _POS_START = re.compile(r"(?:^|;)(\d+):\d+")
 CAPTION_RE = re.compile(r"^(Tabelle|Table):\s*", re.I)
-
-
-@dataclass(frozen=True)
-class SourceRef:
-    """Where a block starts: file relative to the paper folder, 1-based line."""
-
-    file: str
-    line: int
-
-
-@dataclass
-class Anchor:
-    """A block of a reviewer draft: its id (a DOCX bookmark) and where it comes from."""
-
-    id: str
-    file: str
-    line: int
-    end_line: int
-    text: str
-    section: str = ""
-    level: int = 0  # heading level for headings, 0 for other blocks
-    numbered: bool = True  # False for a heading marked {.unnumbered} or {-}
-
-
-@dataclass
-class Chapter:
-    path: Path
-    blocks: list[ast.Node]
-    refs: list[SourceRef]
-    problems: list[Problem] = field(default_factory=list)
-    ids: list[tuple[str, int, bool]] = field(default_factory=list)  # id, line, explicit
-    links: list[tuple[str, int]] = field(default_factory=list)
-    cites: list[tuple[str, int]] = field(default_factory=list)
-    anchors: list[Anchor] = field(default_factory=list)
-
-
-@dataclass
-class Assembled:
-    paper: Paper
-    doc: dict[str, Any]
-    refs: list[SourceRef]  # one per top-level block of doc["blocks"]
-    problems: list[Problem]
-    anchors: list[Anchor] = field(default_factory=list)  # only with assemble(anchors=True)
 
 
 _POS_END = re.compile(r"-(\d+):(\d+)$")
@@ -262,25 +224,6 @@ def resolve_resource(paper: Paper, chapter: Path, src: str) -> Path | None:
     return None
 
 
-def _merge_str(items: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for item in items:
-        if (isinstance(item, dict) and item.get("t") == "Str" and out
-                and isinstance(out[-1], dict) and out[-1].get("t") == "Str"):
-            out[-1] = {"t": "Str", "c": out[-1]["c"] + item["c"]}
-        else:
-            out.append(item)
-    return out
-
-
-def quoted(node: ast.Node, lang: str) -> list[ast.Node]:
-    """„…“ and ‚…‘ (German) or “…” and ‘…’ (English) in every output format."""
-    dq_open, dq_close, sq_open, sq_close = i18n.quotes(lang)
-    double = node["c"][0]["t"] == "DoubleQuote"
-    opening, closing = (dq_open, dq_close) if double else (sq_open, sq_close)
-    return _merge_str([{"t": "Str", "c": opening}, *node["c"][1], {"t": "Str", "c": closing}])
-
-
 def _inner(block: ast.Node) -> ast.Node:
     """The block itself, or the single block inside an anchor Div."""
     while block["t"] == "Div" and block["c"][0][0].startswith("blk-") and len(block["c"][1]) == 1:
@@ -334,7 +277,7 @@ def read_chapters(paper: Paper, anchors: bool = False, positions: bool = True) -
     """Every chapter, read by pandoc; an unchanged chapter comes from the chapter cache."""
     numbers = {path: i for i, path in enumerate(paper.chapters, 1)}
     salt = _chapter_salt(paper, anchors, positions)
-    cache = paper.workspace.cache_dir / "chapters"
+    cache = cache_folder(paper.workspace, CHAPTERS)
 
     def one(path: Path) -> Chapter:
         try:
@@ -368,8 +311,6 @@ _MEMO: dict[str, str] = {}  # chapter cache key -> JSON, for long-running caller
 def _chapter_salt(paper: Paper, anchors: bool, positions: bool) -> str:
     """What a chapter's reading depends on besides its text: papier and pandoc, the
     language, and the paper's other files (a chapter's image may appear or vanish)."""
-    from papier.build import tool_fingerprint
-
     files = [f"{rel}:{path.stat().st_size}:{path.stat().st_mtime_ns}"
              for rel, path in fsutil.source_files(paper.folder, skip=("text", "rounds"))]
     return f"{tool_fingerprint()} {anchors} {positions} {paper.lang} {' '.join(files)}"

@@ -9,15 +9,15 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-from papier import __version__, fsutil, pandoc
+from papier import fsutil
 from papier.assemble import assemble_valid
 from papier.brand import Brand, load_brand
+from papier.cache import tool_fingerprint
 from papier.errors import PapierError
 from papier.paper import Paper, load_paper
-from papier.raster import svg_to_png
+from papier.raster import logo_png
 from papier.stamp import Stamp, make_stamp, source_state
 from papier.workspace import Workspace
 from papier.writers import FORMATS, Context, make_context
@@ -47,18 +47,6 @@ def output_path(out_dir: Path, paper: Paper, fmt: str, subdir: str = "") -> Path
     return out_dir / paper.slug / subdir / f"{paper.slug}-v{paper.version}.{fmt}"
 
 
-@cache
-def tool_fingerprint() -> str:
-    """papier's own code, pandoc's and Typst's versions: a change to any rebuilds."""
-    import typst
-
-    digest = hashlib.sha256(f"{__version__} {pandoc.version()}".encode())
-    digest.update(getattr(typst, "__version__", "").encode())
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def _tree_digest(digest: hashlib._Hash, folder: Path, skip: tuple[str, ...] = ()) -> None:
     for rel, path in fsutil.source_files(folder, skip):
         digest.update(str(rel).encode())
@@ -73,13 +61,6 @@ def input_keys(paper: Paper, stamp: Stamp, formats: list[str], final: bool) -> d
     _tree_digest(digest, paper.workspace.templates_dir)
     inputs = digest.hexdigest()
     return {fmt: hashlib.sha256(f"{inputs} {fmt}".encode()).hexdigest() for fmt in formats}
-
-
-def logo_png(brand: Brand, ws: Workspace) -> Path | None:
-    """DOCX wants a bitmap logo."""
-    if brand.logo is None or brand.logo.suffix.lower() != ".svg":
-        return brand.logo
-    return svg_to_png(ws, brand.logo, brand.font_dirs, width_cm=3.0)
 
 
 def _write(ctx: Context, fmt: str, out: Path, ws: Workspace, brand: Brand) -> None:

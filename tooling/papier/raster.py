@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from papier import fsutil
+from papier import cache, fsutil
+from papier.brand import Brand
 from papier.workspace import Workspace
 
 
@@ -13,7 +14,7 @@ def svg_to_png(ws: Workspace, svg: Path, font_dirs: list[Path], width_cm: float 
     import typst
 
     digest = hashlib.sha256(svg.read_bytes() + f"{width_cm}".encode()).hexdigest()[:16]
-    out = ws.cache_dir / "raster" / f"{svg.stem}-{digest}.png"
+    out = cache.folder(ws, cache.RASTER) / f"{svg.stem}-{digest}.png"
     if out.exists():
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -24,3 +25,10 @@ def svg_to_png(ws: Workspace, svg: Path, font_dirs: list[Path], width_cm: float 
                          font_paths=[str(p) for p in font_dirs])
     fsutil.write_bytes(out, data)
     return out
+
+
+def logo_png(brand: Brand, ws: Workspace) -> Path | None:
+    """DOCX wants a bitmap logo."""
+    if brand.logo is None or brand.logo.suffix.lower() != ".svg":
+        return brand.logo
+    return svg_to_png(ws, brand.logo, brand.font_dirs, width_cm=3.0)

@@ -7,18 +7,16 @@ when a cell is wrong."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from papier import pandoc_ast as ast
 from papier.brand import Brand, load_brand
 from papier.data import analysis as analysis_mod
 from papier.data import charts, tables, values
 from papier.data.csvfile import DataError, DataTable, read_csv
+from papier.document import Chapter
 from papier.errors import Problem
-
-if TYPE_CHECKING:
-    from papier.assemble import Chapter
-    from papier.paper import Paper
+from papier.paper import Paper
 
 DATA_CLASSES = ("table", "chart", "analysis")
 LINE_KEY = "papier-line"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from papier import i18n
@@ -13,54 +12,17 @@ from papier import pandoc_ast as ast
 from papier.assemble import assemble_valid
 from papier.brand import Brand, load_brand
 from papier.paper import load_paper
-from papier.redline.align import Differ, Marks
+from papier.redline.align import Marks
+from papier.redline.compare import Comparison, Side
+from papier.redline.docx import write_redline
+from papier.redline.synopsis import write_synopsis
+from papier.redline.text import write_text_redline
 from papier.stamp import Stamp, page_footer
 from papier.versions import Revision, VersionError, checkout, last_version, resolve, user_name
 from papier.workspace import Workspace
-from papier.writers import Context, make_context
+from papier.writers import make_context
 
 TARGETS = ("docx", "html", "md")
-
-
-@dataclass
-class Side:
-    revision: Revision
-    ws: Workspace
-    ctx: Context
-
-    @property
-    def name(self) -> str:
-        if self.revision.commit is None:
-            return i18n.label(self.ctx.paper.lang, "worktree")
-        return self.revision.label
-
-    @property
-    def described(self) -> str:
-        """'v0.2.0 (3. Oktober 2026)' for headings and the stamp."""
-        return f"{self.name} ({i18n.format_date(self.revision.when.date(), self.ctx.paper.lang)})"
-
-
-@dataclass
-class Comparison:
-    old: Side
-    new: Side
-    brand: Brand
-    marks: Marks
-
-    def differ(self) -> Differ:
-        roots = (str(self.old.ws.root), str(self.new.ws.root))
-
-        def normalise(text: str) -> str:
-            for root in roots:
-                text = text.replace(root, "")
-            return text
-
-        return Differ(self.marks, normalise)
-
-    def out_path(self, ws: Workspace, kind: str, ext: str) -> Path:
-        slug = self.new.ctx.paper.slug
-        old, new = (s.revision.file_label.lower().replace("/", "-") for s in (self.old, self.new))
-        return ws.build_dir / slug / f"{slug}-{kind}-{old}-{new}.{ext}"
 
 
 def _side(ws: Workspace, revision: Revision, brand: Brand, slug: str) -> Side:
@@ -141,18 +103,12 @@ def diff(ws: Workspace, slug: str, old_spec: str | None = None, new_spec: str | 
         if synopse:
             if to != "docx":
                 raise VersionError("the Synopse is a DOCX; leave out --to or use --to docx")
-            from papier.redline.synopsis import write_synopsis
-
             out = comp.out_path(ws, "synopse", "docx")
             write_synopsis(comp, out)
         elif to == "docx":
-            from papier.redline.docx import write_redline
-
             out = comp.out_path(ws, "redline", "docx")
             write_redline(comp, out)
         else:
-            from papier.redline.text import write_text_redline
-
             out = comp.out_path(ws, "redline", to)
             write_text_redline(comp, out, to)
     return out

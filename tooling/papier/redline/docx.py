@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from papier import pandoc_ast as ast
-from papier.build import logo_png
-from papier.redline import Comparison
+from papier.raster import logo_png
+from papier.redline.compare import Comparison
 from papier.writers.docx import docx_parts, number_headings, write_blocks
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from papier import i18n
 from papier import pandoc_ast as ast
-from papier.redline import Comparison
 from papier.redline.align import DELETION, INSERTION, Differ, is_change
+from papier.redline.compare import Comparison
 from papier.writers.docx import DELETED_STYLE, INSERTED_STYLE, docx_parts, number_headings, write_blocks
 
 Row = tuple[list[ast.Node], list[ast.Node]]

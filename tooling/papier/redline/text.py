@@ -9,8 +9,8 @@ from typing import Any
 
 from papier import fsutil, pandoc
 from papier import pandoc_ast as ast
-from papier.redline import Comparison
 from papier.redline.align import DELETION, Differ, is_change
+from papier.redline.compare import Comparison
 from papier.writers import Context, number_captions
 
 

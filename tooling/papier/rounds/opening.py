@@ -11,9 +11,9 @@ from typing import Any
 from papier import fsutil, i18n, ooxml, yamlio
 from papier.assemble import assemble
 from papier.brand import load_brand
-from papier.build import logo_png
 from papier.errors import PaperInvalid, Problem
 from papier.paper import Paper, load_paper
+from papier.raster import logo_png
 from papier.rounds.notes import add_notes
 from papier.rounds.store import (
     Reviewer,

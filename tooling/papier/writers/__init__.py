@@ -9,10 +9,11 @@ from typing import Any
 
 from papier import i18n, pandoc
 from papier import pandoc_ast as ast
-from papier.assemble import Assembled, quoted
 from papier.brand import Brand
+from papier.document import Assembled
 from papier.paper import Paper
 from papier.stamp import Stamp
+from papier.typography import quoted
 
 FORMATS = ("docx", "pdf", "html")
 

@@ -21,6 +21,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from papier import fsutil, i18n, ooxml, pandoc
 from papier import pandoc_ast as ast
+from papier.cache import tool_fingerprint
 from papier.data.tables import SOURCE_STYLE  # the note under data tables and charts
 from papier.numbering import heading_numbers
 from papier.raster import svg_to_png
@@ -308,8 +309,6 @@ def write_blocks(ctx: Context, out: Path, front: list[ast.Node], body: list[ast.
     doc["meta"]["lang"] = ast.meta_string(paper.lang)
 
     header_text = ctx.stamp.text or ast.stringify(ctx.title)
-    from papier.build import tool_fingerprint
-
     key = hashlib.sha256(  # papier's code is part of the key: a new version restyles
         repr((tool_fingerprint(), ctx.brand, header_text, ctx.stamp.footer, paper.lang, review is not None,
               landscape)).encode()

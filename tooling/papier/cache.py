@@ -1,0 +1,39 @@
+"""build/.cache: its layout in one place, and the fingerprint of the tools that made what
+is cached (papier's own code, pandoc, Typst): a change to any of them makes it stale."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from papier import __version__, pandoc
+from papier.workspace import Workspace
+
+CHAPTERS = "chapters"  # chapters read by pandoc, by content
+CHARTS = "charts"  # charts drawn by matplotlib, by data and spec
+RASTER = "raster"  # SVG figures as PNG for Word
+LANGUAGE = "language"  # pandoc's view of a chapter's quotes, for the language checks
+ROUNDS = "rounds"  # comment matrices parsed, by content
+
+
+def folder(ws: Workspace, kind: str) -> Path:
+    """The shared cache folder of one kind (CHAPTERS, CHARTS, …)."""
+    return ws.cache_dir / kind
+
+
+def paper_folder(ws: Workspace, slug: str, *parts: str) -> Path:
+    """A paper's own working folder: reference documents, previews, redlines, round bases."""
+    return ws.cache_dir.joinpath(slug, *parts)
+
+
+@cache
+def tool_fingerprint() -> str:
+    """papier's own code, pandoc's and Typst's versions: a change to any rebuilds."""
+    import typst  # lazy: costs 0.1 s at start-up, and only builds need it
+
+    digest = hashlib.sha256(f"{__version__} {pandoc.version()}".encode())
+    digest.update(getattr(typst, "__version__", "").encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
