@@ -25,9 +25,10 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff: style and common bugs."""
-    session.install("ruff>=0.6")
+    """ruff (style and common bugs) and import-linter (the layers in pyproject.toml)."""
+    session.install("-e", ".[lint]")
     session.run("ruff", "check", "tooling", "tests", "noxfile.py")
+    session.run("lint-imports")
 
 
 @nox.session
