@@ -99,6 +99,17 @@ def _markdown(table: list[list[str]], title: str) -> str:
 
 
 def _xlsx(table: list[list[str]], out: Path, title: str) -> None:
+    import sys
+
+    if "openpyxl" not in sys.modules and "numpy" not in sys.modules:
+        # openpyxl imports numpy only to take numpy numbers as cell values; the matrix holds
+        # text, and importing numpy took a fifth of a whole `papier round matrix` of 1,000
+        # items. Kept out for that one import (None in sys.modules: the import fails).
+        sys.modules["numpy"] = None  # type: ignore[assignment]
+        try:
+            import openpyxl  # noqa: F401
+        finally:
+            del sys.modules["numpy"]
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
     from openpyxl.styles.fonts import DEFAULT_FONT
