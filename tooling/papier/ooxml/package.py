@@ -205,10 +205,18 @@ def _utf8(content: bytes) -> bool:
     return match is not None and match.group(1).lower() in (b"utf-8", b"utf8")
 
 
-def open_package(path: Path) -> dict[str, bytes]:
-    """The XML parts of a DOCX, after every check; raises UnreadableFile with the fix."""
+def open_package(path: Path, data: bytes | None = None) -> dict[str, bytes]:
+    """The XML parts of a DOCX (*data*, or read from *path*), after every check; raises
+    UnreadableFile with the fix."""
     shown = str(path)
-    data = read_file(path)
+    if data is None:
+        data = read_file(path)
+    infos = _entries(data, shown)
+    return _parts(data, infos, shown)
+
+
+def _entries(data: bytes, shown: str) -> list[zipfile.ZipInfo]:
+    """The zip's entries, once the file is known to be a zip of plausible size."""
     if data.startswith(OLE_MAGIC):
         if _ole_kind(data[: 4 * 1024 * 1024]) == "encrypted":
             raise UnreadableFile(f"{shown}: is password-protected; ask the reviewer to remove the "
@@ -235,6 +243,11 @@ def open_package(path: Path) -> dict[str, bytes]:
                                  f"({info.file_size} bytes unpacked); not read (zip bomb?)")
     if total > MAX_TOTAL:
         raise UnreadableFile(f"{shown}: unpacks to {total} bytes; not read (zip bomb?)")
+    return infos
+
+
+def _parts(data: bytes, infos: list[zipfile.ZipInfo], shown: str) -> dict[str, bytes]:
+    """Every XML part, unpacked within the caps, once the package is a Word document."""
     by_name = {info.filename: info for info in infos}
     if "[Content_Types].xml" not in by_name or "word/document.xml" not in by_name:
         raise UnreadableFile(f"{shown}: is a zip file but not a Word document; ask the "

@@ -152,10 +152,11 @@ def _count(root: etree._Element, part: str, formatting: Counter[str], rows: Coun
             rows[part] += 1
 
 
-def read_docx(path: Path) -> Reading:
-    """Everything a reviewer left in *path*, in document order."""
+def read_docx(path: Path, data: bytes | None = None) -> Reading:
+    """Everything a reviewer left in *path* (whose bytes are *data* when already read), in
+    document order."""
     shown = str(path)
-    parts = open_package(path)
+    parts = open_package(path, data)
     package = _rels(parts, "", shown)
     main = (package.get("officeDocument") or ["word/document.xml"])[0]
     document = parse(parts, main, shown)

@@ -218,71 +218,88 @@ def _next_id(rnd: Round, items: Any) -> int:
     return max(numbers, default=0) + 1
 
 
+class _Ledger:
+    """The round's items, by what makes an item the same, and the next free id."""
+
+    def __init__(self, rnd: Round, items: list[Any]) -> None:
+        self.rnd = rnd
+        self.items = items
+        # the n-th item with the same key is its own item: a reviewer may write "Quelle?"
+        # twice in the same minute; counted per file and over what is stored
+        counted: Counter[tuple[Any, ...]] = Counter()
+        self.known: dict[tuple[Any, ...], Any] = {}
+        for e in items:
+            base = _key(e)
+            self.known[(*base, counted[base])] = e
+            counted[base] += 1
+        self.next_number = _next_id(rnd, items)
+
+    def take(self, result: FileResult, reading: Reading, anchorer: Anchorer, who: str,
+             source: dict[str, str]) -> None:
+        """Add the file's new items; add new replies and resolved state to known threads."""
+        in_file: Counter[tuple[Any, ...]] = Counter()
+        result.read = len(reading.found)
+        result.formatting = sum(reading.formatting.values())
+        for item in reading.found:
+            anchor = anchorer.anchor(item, reading)
+            result.unplaced += not anchor["file"]
+            entry = _entry(item, who, anchor, {**source, "docx_id": item.docx_id})
+            base = _key(entry)
+            key = (*base, in_file[base])
+            in_file[base] += 1
+            old = self.known.get(key)
+            if old is not None:
+                if _merge_thread(old, entry):
+                    result.updated.append(str(old["id"]))
+                continue
+            entry["id"] = f"R{self.rnd.number}-{self.next_number:03d}"
+            self.next_number += 1
+            mapped = new_map(entry)
+            self.items.append(mapped)
+            self.known[key] = mapped
+            result.added.append(entry["id"])
+
+
+def _read(rnd: Round, path: Path, reviewer: str | None) -> tuple[FileResult, bytes, Reading | None]:
+    """One file read and identified, or its FileResult carrying the one-line error."""
+    result = FileResult(path)
+    try:
+        data = read_file(path)
+        reading = read_docx(path, data)  # exactly the bytes that are hashed and kept
+        result.reviewer = identify_reviewer(rnd, reading, path, reviewer)
+        result.note = reviewer_note(rnd, reading, path, reviewer) or ""
+    except (PapierError, OSError) as exc:
+        result.error = str(exc) if isinstance(exc, PapierError) else f"{path}: {exc}"
+        return result, b"", None
+    return result, data, reading
+
+
 def collect(ws: Workspace, slug: str, files: list[Path], reviewer: str | None = None) -> list[FileResult]:
     """Collect *files* into the open round; a bad file is reported and the others still count."""
     paper = load_paper(ws, slug)
     rnd = open_round_of(paper)
     anchorer = Anchorer(rnd.anchors())
-    results: list[FileResult] = []
-    prepared: list[tuple[FileResult, bytes, Reading, str]] = []
-    for path in files:
-        result = FileResult(path)
-        results.append(result)
-        try:
-            data = read_file(path)
-            reading = read_docx(path)
-            result.reviewer = identify_reviewer(rnd, reading, path, reviewer)
-            result.note = reviewer_note(rnd, reading, path, reviewer) or ""
-        except (PapierError, OSError) as exc:
-            result.error = str(exc) if isinstance(exc, PapierError) else f"{path}: {exc}"
-            continue
-        prepared.append((result, data, reading, result.reviewer))
+    read = [_read(rnd, path, reviewer) for path in files]
+    results = [result for result, _data, _reading in read]
     with locked(rnd.folder):
-        items = load_items(rnd)
-        # the n-th item with the same key is its own item: a reviewer may write "Quelle?"
-        # twice in the same minute; counted per file and over what is stored
-        stored_count: Counter[tuple[Any, ...]] = Counter()
-        known = {}
-        for e in items:
-            base = _key(e)
-            known[(*base, stored_count[base])] = e
-            stored_count[base] += 1
-        next_number = _next_id(rnd, items)
-        returned = rnd.folder / "returned"
-        for result, data, reading, who in prepared:
+        ledger = _Ledger(rnd, load_items(rnd))
+        for result, data, reading in read:
+            if reading is None:
+                continue
+            who = result.reviewer
             sha = hashlib.sha256(data).hexdigest()
-            stored = returned / f"{who}-{sha[:8]}.docx"
-            if any(e.get("source", {}).get("sha256") == sha for e in items) or stored.exists():
-                result.already = True
+            stored = rnd.folder / "returned" / f"{who}-{sha[:8]}.docx"
+            result.already = stored.exists() or any(
+                e.get("source", {}).get("sha256") == sha for e in ledger.items)
             source = {"file": str(stored.relative_to(paper.folder)), "sha256": sha}
-            in_file: Counter[tuple[Any, ...]] = Counter()
-            result.read = len(reading.found)
-            result.formatting = sum(reading.formatting.values())
-            for item in reading.found:
-                anchor = anchorer.anchor(item, reading)
-                result.unplaced += not anchor["file"]
-                entry = _entry(item, who, anchor, {**source, "docx_id": item.docx_id})
-                base = _key(entry)
-                key = (*base, in_file[base])
-                in_file[base] += 1
-                old = known.get(key)
-                if old is not None:
-                    if _merge_thread(old, entry):
-                        result.updated.append(str(old["id"]))
-                    continue
-                entry["id"] = f"R{rnd.number}-{next_number:03d}"
-                next_number += 1
-                mapped = new_map(entry)
-                items.append(mapped)
-                known[key] = mapped
-                result.added.append(entry["id"])
+            ledger.take(result, reading, anchorer, who, source)
             if not stored.exists():  # exactly the bytes that were read and hashed, atomically
                 fsutil.write_bytes(stored, data)
             _record_file(rnd, {"file": source["file"], "reviewer": who, "sha256": sha,
                                "items": result.read, "unplaced": result.unplaced,
                                "formatting": result.formatting})
         if any(r.added or r.updated for r in results):
-            save_items(rnd, items)
+            save_items(rnd, ledger.items)
     return results
 
 
