@@ -18,7 +18,8 @@ from papier.cache import tool_fingerprint
 from papier.errors import PapierError
 from papier.paper import Paper, load_paper
 from papier.raster import logo_png
-from papier.stamp import Stamp, make_stamp, source_state
+from papier.stamp import Stamp, make_stamp
+from papier.versions import source_state
 from papier.workspace import Workspace
 from papier.writers import FORMATS, Context, make_context
 

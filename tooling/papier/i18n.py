@@ -12,6 +12,8 @@ _MONTHS_DE = [
 LABELS: dict[str, dict[str, str]] = {
     "de": {
         "entwurf": "Entwurf",
+        "round": "Kommentierungsrunde",
+        "deadline": "Frist",
         "kommentierung": "Entwurf zur Kommentierung",
         "final": "Endfassung",
         "veroeffentlicht": "Veröffentlicht",
@@ -55,6 +57,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "entwurf": "Draft",
+        "round": "Comment round",
+        "deadline": "Deadline",
         "kommentierung": "Draft for comment",
         "final": "Final",
         "veroeffentlicht": "Published",

@@ -7,6 +7,7 @@ and with --html the HTML is served on localhost and reloads itself after each bu
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import http.server
 import json
@@ -23,9 +24,15 @@ from papier.assemble import assemble_valid
 from papier.brand import load_brand
 from papier.errors import PapierError, ToolError
 from papier.paper import load_paper
-from papier.stamp import make_stamp, source_state
+from papier.stamp import make_stamp
+from papier.versions import source_state
 from papier.workspace import Workspace
 from papier.writers import make_context
+
+
+class PortUnavailable(PapierError):
+    """preview --html cannot listen on the port asked for (in use, not allowed, no port)."""
+
 
 RELOAD = ("<script>/* papier preview */ (function poll(v){fetch('/__version').then(r=>r.text())"
           ".then(t=>{if(v&&t!==v){location.reload()}else{setTimeout(()=>poll(t),500)}})"
@@ -130,10 +137,30 @@ class Preview:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        server = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", port), partial(Handler, directory=str(self.out_dir)))
+        server = _bind(port, partial(Handler, directory=str(self.out_dir)))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         return server
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    allow_reuse_port = False  # never share a port with another preview (SO_REUSEPORT)
+
+
+FIX = "pass --port N, or --port 0 for a free one"
+
+
+def _bind(port: int, handler: Any) -> http.server.ThreadingHTTPServer:
+    """A server listening on 127.0.0.1:*port* (0: a free port), or one line saying why not."""
+    if not 0 <= port <= 65535:
+        raise PortUnavailable(f"port {port} is not a port number (0 to 65535); {FIX}")
+    try:
+        return _Server(("127.0.0.1", port), handler)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise PortUnavailable(f"port {port} is in use; {FIX}") from None
+        if exc.errno == errno.EACCES:
+            raise PortUnavailable(f"port {port} is not allowed for this user; {FIX}") from None
+        raise PortUnavailable(f"cannot serve on port {port}: {exc.strerror or exc}; {FIX}") from None
 
 
 def _json(data: Any) -> str:
@@ -148,21 +175,31 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 def watch(ws: Workspace, slug: str, html: bool, port: int, report: Callable[[str], None],
           interval: float = 0.2, rounds: int | None = None) -> None:
-    """Rebuild on every save until interrupted (or after *rounds* looks, for tests)."""
+    """Rebuild on every save until interrupted (or after *rounds* looks, for tests).
+
+    With *html* the server is started first, in this thread: a port that cannot be used
+    raises PortUnavailable before anything is built; port 0 picks a free one, and the
+    URL reported names the port actually used."""
     session = Preview(ws, slug, html)
+    server = None
     if html:
         session.out_dir.mkdir(parents=True, exist_ok=True)
-        session.serve(port)
-        report(f"serving http://127.0.0.1:{port}/ (reloads after each build)")
-    looked = 0
-    while rounds is None or looked < rounds:
-        looked += 1
-        if session.changed():
-            started = time.perf_counter()
-            try:
-                paths = session.rebuild()
-                report(f"built {', '.join(str(p) for p in paths)} in "
-                       f"{time.perf_counter() - started:.2f} s")
-            except PapierError as exc:
-                report(f"FAILED (fix and save again)\n{exc}")
-        time.sleep(interval)
+        server = session.serve(port)
+        report(f"serving http://127.0.0.1:{server.server_address[1]}/ (reloads after each build)")
+    try:
+        looked = 0
+        while rounds is None or looked < rounds:
+            looked += 1
+            if session.changed():
+                started = time.perf_counter()
+                try:
+                    paths = session.rebuild()
+                    report(f"built {', '.join(str(p) for p in paths)} in "
+                           f"{time.perf_counter() - started:.2f} s")
+                except PapierError as exc:
+                    report(f"FAILED (fix and save again)\n{exc}")
+            time.sleep(interval)
+    finally:
+        if server is not None:
+            server.shutdown()
+            server.server_close()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from papier.errors import PapierError
+from papier.paper import Paper
 from papier.workspace import Origin, Workspace
 
 if TYPE_CHECKING:
@@ -188,6 +189,51 @@ def commits_since(ws: Workspace, slug: str, since: str | None) -> list[git.Commi
     folder = f"{prefix_of(ws, repo)}papers/{slug}"
     rev = f"{since}..HEAD" if since else "HEAD"
     return list(repo.iter_commits(rev, paths=folder))
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """What git says about a paper's folder."""
+
+    commit: str  # short hash of the last commit touching the paper, "" without git
+    dirty: bool
+    day: dt.date  # commit date, or today for uncommitted changes
+
+
+def source_state(paper: Paper) -> SourceState:
+    """The last commit touching the paper's folder, and whether the folder has changes."""
+    import git  # GitPython; imported late because it is slow to import
+
+    origin = paper.workspace.origin
+    if origin is not None:  # a past version: everything from its commit, nothing from the clock
+        repo = git.Repo(origin.repo_root)
+        folder, since = f"{origin.prefix}papers/{paper.slug}", [origin.commit]
+        dirty = False
+    else:
+        try:
+            repo = git.Repo(paper.workspace.root, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            return SourceState("", False, dt.date.today())
+        folder, since = str(paper.folder.resolve().relative_to(Path(repo.working_dir).resolve())), []
+        dirty = bool(repo.git.status("--porcelain", "--untracked-files=all", "--", folder))
+    try:
+        out = repo.git.log("-1", "--format=%h %cs", *since, "--", folder)
+    except git.GitCommandError:  # a repository without commits
+        out = ""
+    if not out:
+        return SourceState("", True, dt.date.today())
+    short, day = out.split()
+    return SourceState(short, dirty, dt.date.today() if dirty else dt.date.fromisoformat(day))
+
+
+def head_commit(ws: Workspace) -> str:
+    """The full hash of the workspace's HEAD commit; "" outside git or before a commit."""
+    import git  # GitPython; imported late because it is slow to import
+
+    try:
+        return git.Repo(ws.root, search_parent_directories=True).head.commit.hexsha
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError):
+        return ""
 
 
 def user_name(ws: Workspace) -> str:

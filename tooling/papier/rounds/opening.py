@@ -8,9 +8,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from papier import fsutil, i18n, ooxml, yamlio
+from papier import cache, fsutil, i18n, ooxml, yamlio
 from papier.assemble import assemble
 from papier.brand import load_brand
+from papier.document import Assembled
 from papier.errors import PaperInvalid, Problem
 from papier.paper import Paper, load_paper
 from papier.raster import logo_png
@@ -25,7 +26,8 @@ from papier.rounds.store import (
     round_numbers,
     write_anchors,
 )
-from papier.stamp import Stamp, page_footer, source_state
+from papier.stamp import Stamp, page_footer
+from papier.versions import head_commit, source_state
 from papier.workspace import SLUG_RE, Workspace
 from papier.writers import make_context
 from papier.writers.docx import ReviewDraft, write_docx
@@ -75,48 +77,36 @@ def draft_path(ws: Workspace, paper: Paper, number: int, reviewer: str) -> Path:
             / f"{paper.slug}-v{paper.version}-{reviewer}.docx")
 
 
-def _head_commit(paper: Paper) -> str:
-    import git
-
-    try:
-        return git.Repo(paper.workspace.root, search_parent_directories=True).head.commit.hexsha
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError):
-        return ""
-
-
-def open_round(ws: Workspace, slug: str, reviewers_file: Path, deadline: dt.date | None = None,
-               today: dt.date | None = None) -> tuple[Round, list[Path]]:
-    paper = load_paper(ws, slug)
+def _check_can_open(paper: Paper, today: dt.date, deadline: dt.date | None) -> tuple[int, dt.date]:
+    """The new round's number and deadline; RoundError while the last round is open."""
     numbers = round_numbers(paper)
     if numbers:
         last = load_round(paper, numbers[-1])
         if last.state == "open":
             raise RoundError(
                 f"{paper.rel(last.folder / 'round.yaml')}: round {last.number} is still open; "
-                f"collect and decide it, then: papier round close {slug}")
-    reviewers = read_reviewers(reviewers_file)
-    today = today or dt.date.today()
+                f"collect and decide it, then: papier round close {paper.slug}")
     deadline = deadline or today + dt.timedelta(weeks=DEFAULT_WEEKS)
     if deadline < today:
         raise RoundError(f"deadline {deadline.isoformat()} is in the past; give a later --deadline")
-    assembled = assemble(paper, anchors=True)
-    if assembled.problems:
-        raise PaperInvalid(assembled.problems)
-    number = (numbers[-1] + 1) if numbers else 1
-    state = source_state(paper)
+    return (numbers[-1] + 1) if numbers else 1, deadline
+
+
+def _write_copies(ws: Workspace, paper: Paper, assembled: Assembled, number: int,
+                  deadline: dt.date, reviewers: list[Reviewer], commit: str) -> list[Path]:
+    """One reviewer copy each: the stamped draft plus custom properties naming them."""
     lang = paper.lang
-    header = (f"{i18n.label(lang, 'entwurf')} – {ROUND_LABEL[i18n.lang_key(lang)]} {number} – "
-              f"{DEADLINE_LABEL[i18n.lang_key(lang)]}: {i18n.format_date(deadline, lang)}")
+    header = (f"{i18n.label(lang, 'entwurf')} – {i18n.label(lang, 'round')} {number} – "
+              f"{i18n.label(lang, 'deadline')}: {i18n.format_date(deadline, lang)}")
     brand = load_brand(ws)
-    ctx = make_context(assembled, brand, Stamp(header, page_footer(lang)), False, ws.cache_dir / slug)
+    ctx = make_context(assembled, brand, Stamp(header, page_footer(lang)), False,
+                       cache.paper_folder(ws, paper.slug))
     contact = paper.contact
     return_to = (f"{contact.get('name', '')} ({contact.get('email', '')})" if contact
                  else paper.authors[0].name)
-    review = ReviewDraft(number, deadline, return_to)
-    base = ws.cache_dir / slug / f"runde-{number}.docx"
+    base = cache.paper_folder(ws, paper.slug, f"runde-{number}.docx")
     base.parent.mkdir(parents=True, exist_ok=True)
-    write_docx(ctx, base, logo_png(brand, ws), review)
-    commit = _head_commit(paper)
+    write_docx(ctx, base, logo_png(brand, ws), ReviewDraft(number, deadline, return_to))
     files = []
     for reviewer in reviewers:
         out = draft_path(ws, paper, number, reviewer.id)
@@ -124,29 +114,38 @@ def open_round(ws: Workspace, slug: str, reviewers_file: Path, deadline: dt.date
         with fsutil.atomic_path(out) as tmp:
             shutil.copyfile(base, tmp)
             ooxml.set_custom_properties(tmp, {
-                "papier.paper": slug, "papier.round": str(number),
+                "papier.paper": paper.slug, "papier.round": str(number),
                 "papier.reviewer": reviewer.id, "papier.version": paper.version,
                 "papier.commit": commit,
             })
         files.append(out)
+    return files
 
+
+def open_round(ws: Workspace, slug: str, reviewers_file: Path, deadline: dt.date | None = None,
+               today: dt.date | None = None) -> tuple[Round, list[Path]]:
+    paper = load_paper(ws, slug)
+    today = today or dt.date.today()
+    number, deadline = _check_can_open(paper, today, deadline)
+    reviewers = read_reviewers(reviewers_file)
+    assembled = assemble(paper, anchors=True)
+    if assembled.problems:
+        raise PaperInvalid(assembled.problems)
+    state = source_state(paper)
+    commit = head_commit(paper.workspace)
+    files = _write_copies(ws, paper, assembled, number, deadline, reviewers, commit)
     sources = {rel: (paper.folder / rel).read_text("utf-8").splitlines()
                for rel in {a.file for a in assembled.anchors}}
     anchors = {a.id: _anchor_record(asdict(a), sources[a.file]) for a in assembled.anchors}
     add_notes(anchors, sources)
     folder = round_dir(paper, number)
-    staging = folder.with_name(f".{number}.new")
+    staging = folder.with_name(f".{number}.new")  # the round appears whole or not at all
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     write_anchors(staging, anchors)
     record = new_map({
-        "number": number,
-        "version": paper.version,
-        "commit": commit,
-        "dirty": state.dirty,
-        "opened": today,
-        "deadline": deadline,
-        "state": "open",
+        "number": number, "version": paper.version, "commit": commit, "dirty": state.dirty,
+        "opened": today, "deadline": deadline, "state": "open",
         "reviewers": [asdict(r) for r in reviewers],
         "files": [str(f.relative_to(ws.root)) if f.is_relative_to(ws.root) else str(f)
                   for f in files],
@@ -172,7 +171,3 @@ def set_status(paper: Paper, status: str) -> None:
         raise PaperInvalid(problems)
     data["status"] = status
     yamlio.dump(paper.yaml_path, data)
-
-
-ROUND_LABEL = {"de": "Kommentierungsrunde", "en": "Comment round"}
-DEADLINE_LABEL = {"de": "Frist", "en": "Deadline"}
