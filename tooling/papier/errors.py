@@ -51,3 +51,31 @@ class ToolError(PapierError):
         self.tool = tool
         where = f"{path}: " if path else ""
         super().__init__(f"{where}{tool} failed: {message.strip()}")
+
+
+class DataError(PapierError):
+    """Bad data in a CSV or in analysis.yaml: carries the Problem (file, line, the fix)."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+class VersionError(PapierError):
+    """A revision, version or tag cannot be used; the message says why and what to do."""
+
+
+class ReleaseRefused(PapierError):
+    """A release cannot be made yet; the message lists every reason and what to do."""
+
+
+class RoundError(PapierError):
+    """A round command cannot go ahead; the message says why and what to do."""
+
+
+class UnreadableFile(PapierError):
+    """A returned file papier will not read; the message says what to ask the reviewer for."""
+
+
+class PortUnavailable(PapierError):
+    """preview --html cannot listen on the port asked for (in use, not allowed, no port)."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from papier import fsutil, i18n, yamlio
-from papier.errors import PaperInvalid, PapierError
+from papier.errors import PaperInvalid, PapierError, ReleaseRefused
 from papier.paper import Paper, load_paper
 from papier.versions import (
     Version,
@@ -31,10 +31,6 @@ from papier.versions import (
     versions,
 )
 from papier.workspace import Workspace
-
-
-class ReleaseRefused(PapierError):
-    """A release cannot be made yet; the message lists every reason and what to do."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from papier.errors import PapierError
+from papier.errors import VersionError
 from papier.paper import Paper
 from papier.workspace import Origin, Workspace
 
@@ -24,10 +24,6 @@ if TYPE_CHECKING:
 
 VERSION_RE = re.compile(r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 WORKTREE = "Arbeitsstand"
-
-
-class VersionError(PapierError):
-    """A revision, version or tag cannot be used; the message says why and what to do."""
 
 
 def parse_version(text: str) -> tuple[int, int, int] | None:

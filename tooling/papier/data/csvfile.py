@@ -9,17 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from papier.data.numbers import Number, parse_number
-from papier.errors import Problem
+from papier.errors import DataError, Problem
 
 DELIMITERS = ";,\t|"
-
-
-class DataError(Exception):
-    """Bad data: carries the Problem (file, line, message with the fix)."""
-
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-        super().__init__(str(problem))
 
 
 @dataclass

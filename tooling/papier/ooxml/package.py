@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from papier.errors import PapierError
+from papier.errors import UnreadableFile
 
 MAX_FILE = 100 * 1024 * 1024  # the returned file itself, as stored on disk
 MAX_PART = 16 * 1024 * 1024  # one XML part, unpacked (parsed, 16 MB of XML take ~200 MB)
@@ -33,10 +33,6 @@ MAIN_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.docume
 MACRO_CT = "application/vnd.ms-word.document.macroEnabled.main+xml"
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                          dtd_validation=False, huge_tree=False, remove_blank_text=False)
-
-
-class UnreadableFile(PapierError):
-    """A returned file papier will not read; the message says what to ask the reviewer for."""
 
 
 def _ole_kind(head: bytes) -> str:
