@@ -18,7 +18,9 @@ def build(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite (builds the example papers and reads the outputs back)."""
+    """Run the whole test suite, end-to-end tests included (they build the example papers,
+    open comment rounds and run LibreOffice; marked `slow`). `nox -s tests -- -m "not slow"`
+    runs the fast unit tests only; other pytest arguments go after -- as well."""
     session.install("-e", ".[test]")
     session.run("pytest", *session.posargs)
 

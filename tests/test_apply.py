@@ -16,6 +16,8 @@ from papier import yamlio
 from papier.cli import main
 from papier.workspace import Workspace
 
+pytestmark = pytest.mark.slow  # opens, collects and applies comment rounds through the CLI
+
 WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{WNS}}}"
 REVIEWERS = """\

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,12 +17,60 @@ from papier.workspace import Workspace
 from readback import docx_text, pdf_text
 
 
-def test_every_command_has_help(capsys) -> None:
-    for command in ("new", "list", "check", "build"):
+def _commands(p: argparse.ArgumentParser, path: tuple[str, ...] = ()
+              ) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser, str | None]]:
+    """Every command and subcommand under *p*: (words, its parser, its one-line help)."""
+    for action in p._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            summaries = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, sub in action.choices.items():
+                yield (*path, name), sub, summaries.get(name)
+                yield from _commands(sub, (*path, name))
+
+
+COMMANDS = [words for words, _, _ in _commands(parser())]
+# Commands whose own --help has no description yet (their one-line help shows only in the
+# parent's list). Give one in papier/cli.py (description=...) and remove it here; a new
+# command must come with a description.
+WITHOUT_DESCRIPTION = {("round", "status"), ("round", "decide"), ("round", "close"), ("log",)}
+
+
+def test_the_walk_finds_every_command() -> None:
+    assert {("new",), ("list",), ("check",), ("build",), ("diff",), ("release",), ("preview",),
+            ("log",), ("round",)} <= set(COMMANDS)
+    assert [w[1] for w in COMMANDS if w[0] == "round" and len(w) == 2] == [
+        "open", "collect", "status", "matrix", "decide", "apply", "close"]
+
+
+@pytest.mark.parametrize("words", COMMANDS, ids=" ".join)
+def test_every_command_has_help(words: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
+    sub, summary = next((s, h) for w, s, h in _commands(parser()) if w == words)
+    name = f"papier {' '.join(words)}"
+    assert summary and summary.strip(), f"{name}: add_parser(..., help=...) is missing"
+    with pytest.raises(SystemExit) as exit_info:
+        parser().parse_args([*words, "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: papier {' '.join(words)} "), out
+    described = bool(sub.description and sub.description.strip())
+    if words in WITHOUT_DESCRIPTION:
+        assert not described, f"{name} has a description now: remove it from WITHOUT_DESCRIPTION"
+        return
+    assert described, f"{name} --help: add_parser(..., description=...) is missing"
+    first = " ".join(sub.description.split()[:4])
+    assert first in " ".join(out.split()), out  # printed after the usage line
+
+
+def test_top_level_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    for words in [(), ("round",)]:
         with pytest.raises(SystemExit) as exit_info:
-            parser().parse_args([command, "--help"])
+            parser().parse_args([*words, "--help"])
         assert exit_info.value.code == 0
-        assert "usage: papier" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert out.startswith("usage: papier")
+        for name, _, summary in (c for c in _commands(parser()) if c[0][:-1] == words):
+            assert summary
+            assert f"{name[-1]} " in out and " ".join(summary.split()[:3]) in " ".join(out.split())
 
 
 def test_new_scaffolds_every_kind(empty_workspace: Workspace, capsys) -> None:
@@ -62,6 +112,7 @@ def test_list_json(workspace: Workspace, capsys) -> None:
     assert table[0].split() == ["SLUG", "KIND", "VERSION", "STATUS", "TITLE"]
 
 
+@pytest.mark.slow
 def test_build_skips_unchanged_and_rebuilds_changed(workspace: Workspace, capsys) -> None:
     assert main(["build", POSITION, "--to", "html,docx"]) == 0
     first = capsys.readouterr().out
@@ -79,6 +130,7 @@ def test_build_skips_unchanged_and_rebuilds_changed(workspace: Workspace, capsys
     assert "(geändert)" in docx_text(docx, "word/header1.xml")
 
 
+@pytest.mark.slow
 def test_build_out_dir_and_formats(workspace: Workspace, tmp_path: Path, capsys) -> None:
     out = tmp_path / "ausgabe"
     assert main(["build", ANALYSIS, "--to", "pdf", "--out", str(out)]) == 0
@@ -92,6 +144,7 @@ def test_build_rejects_unknown_format(workspace: Workspace, capsys) -> None:
     assert "unknown format odt" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_long_table_breaks_across_pages(workspace: Workspace, capsys) -> None:
     rows = "\n".join(f"| Kommune {i} | {i * 3} | Zeile {i} |" for i in range(1, 121))
     chapter = workspace.papers_dir / POSITION / "text" / "05-anhang.md"
@@ -104,6 +157,7 @@ def test_long_table_breaks_across_pages(workspace: Workspace, capsys) -> None:
     assert len(PdfReader(pdf).pages) >= 8
 
 
+@pytest.mark.slow
 def test_english_paper(workspace: Workspace, capsys) -> None:
     yaml_path = workspace.papers_dir / POSITION / "paper.yaml"
     yaml_path.write_text(yaml_path.read_text().replace("lang: de-DE", "lang: en-GB"))

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import POSITION
 from docxfactory import make_docx, para, rev, run
 from papier.cli import main
 from papier.workspace import Workspace
+
+pytestmark = pytest.mark.slow  # opens a comment round and collects through the CLI
 
 REVIEWERS = "- id: bmfsfj\n  name: M\n  organisation: Ministerium\n  email: m@example.org\n"
 

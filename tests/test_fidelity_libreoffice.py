@@ -32,6 +32,8 @@ from papier import yamlio
 from papier.cli import main
 from papier.workspace import Workspace
 
+pytestmark = pytest.mark.slow  # LibreOffice edits reviewer copies of opened rounds
+
 EDITS = Path(__file__).parent / "libreoffice" / "edits.py"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 KINDS = {"comment", "insertion", "deletion", "replacement", "move", "split", "join"}

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import docx
 import git
+import pytest
 from pypdf import PdfReader
 
 from conftest import ANALYSIS, POSITION
 from readback import W, docx_part, docx_text, paragraphs, pdf_text, pdf_xmp, xmp_value
+
+pytestmark = pytest.mark.slow  # reads back the example papers built once (DOCX, PDF, HTML)
 
 # ---------------------------------------------------------------- DOCX
 

@@ -20,6 +20,8 @@ from papier.versions import VersionError
 from papier.workspace import Workspace
 from readback import NS, W, body_texts, docx_part, resolve_changes
 
+pytestmark = pytest.mark.slow  # builds two versions of a paper and runs LibreOffice
+
 CHAPTER2 = f"papers/{POSITION}/text/02-was-familienzentren-leisten.md"
 CHAPTER3 = f"papers/{POSITION}/text/03-forderungen.md"
 MOVED = ("Die Arbeit eines Familienzentrums lässt sich nicht nebenbei erledigen. Koordination,\n"

@@ -19,6 +19,8 @@ from papier.rounds.store import round_dir
 from papier.workspace import Workspace
 from readback import pdf_text
 
+pytestmark = pytest.mark.slow  # cuts releases: builds, commits, tags
+
 TEXT = f"papers/{POSITION}/text/02-was-familienzentren-leisten.md"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,8 @@ from papier.cli import main
 from readback import W
 from test_rounds import REVIEWERS
 from wordlike import Review
+
+pytestmark = pytest.mark.slow  # opens, collects, decides and applies comment rounds
 
 WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüß", min_size=3, max_size=10)
 EDIT = st.tuples(st.sampled_from(["comment", "insertion", "deletion"]), st.integers(0, 30), WORDS)

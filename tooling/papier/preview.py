@@ -22,17 +22,12 @@ from typing import Any
 from papier import fsutil
 from papier.assemble import assemble_valid
 from papier.brand import load_brand
-from papier.errors import PapierError, ToolError
+from papier.errors import PapierError, PortUnavailable, ToolError
 from papier.paper import load_paper
 from papier.stamp import make_stamp
 from papier.versions import source_state
 from papier.workspace import Workspace
 from papier.writers import make_context
-
-
-class PortUnavailable(PapierError):
-    """preview --html cannot listen on the port asked for (in use, not allowed, no port)."""
-
 
 RELOAD = ("<script>/* papier preview */ (function poll(v){fetch('/__version').then(r=>r.text())"
           ".then(t=>{if(v&&t!==v){location.reload()}else{setTimeout(()=>poll(t),500)}})"
