@@ -21,6 +21,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from papier import fsutil, i18n, ooxml, pandoc
 from papier import pandoc_ast as ast
+from papier.brand import Brand
 from papier.cache import tool_fingerprint
 from papier.data.tables import SOURCE_STYLE  # the note under data tables and charts
 from papier.numbering import heading_numbers
@@ -66,7 +67,6 @@ def _paragraph_style(styles: Any, name: str, base: str = "Normal") -> Any:
 def build_reference(ctx: Context, out: Path, header_text: str, review: bool = False,
                     landscape: bool = False) -> None:
     """The reference document: page, styles, header and footer, all from brand.yaml."""
-    brand = ctx.brand
     document = docx.Document(BytesIO(_default_reference()))
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
@@ -76,8 +76,15 @@ def build_reference(ctx: Context, out: Path, header_text: str, review: bool = Fa
     section.header_distance = section.footer_distance = Cm(1.2)
     if review:
         ooxml.line_numbers(section)
+    _text_styles(document.styles, ctx.brand)
+    _box_styles(document.styles, ctx.brand)
+    _page_furniture(ctx, section, header_text, review, landscape)
+    ooxml.set_settings(document.settings.element, autoHyphenation=True)
+    document.save(str(out))
 
-    styles = document.styles
+
+def _text_styles(styles: Any, brand: Brand) -> None:
+    """Body text, headings, title block, captions, footnotes, tables of contents."""
     normal = styles["Normal"]
     ooxml.run_fonts(normal, brand.docx_font)
     normal.font.size = Pt(brand.font_size)
@@ -108,6 +115,22 @@ def build_reference(ctx: Context, out: Path, header_text: str, review: bool = Fa
         style.font.size, style.font.bold = Pt(size), bold
         style.font.color.rgb = _rgb(brand.colour(colour))
         style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    for name in ("Image Caption", "Table Caption"):
+        styles[name].font.size = Pt(9.5)
+        styles[name].font.italic = False
+        styles[name].font.color.rgb = _rgb(brand.colour("muted"))
+    styles["Footnote Text"].font.size = Pt(9)
+    for level in (1, 2):
+        toc = _paragraph_style(styles, f"toc {level}")
+        toc.element.set(qn("w:styleId"), f"TOC{level}")
+        toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        toc.paragraph_format.space_after = Pt(2 if level == 2 else 4)
+        toc.font.bold = level == 1
+    ooxml.table_style(styles["Table"], brand.hex("primary"), brand.hex("light"), brand.hex("primary"))
+
+
+def _box_styles(styles: Any, brand: Brand) -> None:
+    """The kind label, the hints page, the key-messages box, source notes, redline marks."""
     kind = _paragraph_style(styles, KIND_STYLE)
     kind.font.all_caps, kind.font.bold, kind.font.size = True, True, Pt(10)
     kind.font.color.rgb = _rgb(brand.colour("accent"))
@@ -128,11 +151,6 @@ def build_reference(ctx: Context, out: Path, header_text: str, review: bool = Fa
         style.paragraph_format.right_indent = Cm(0.4)
         ooxml.paragraph_border(style, "left", brand.hex("accent"), size=36, space=8)
         ooxml.shading(style.element.get_or_add_pPr(), brand.hex("light"))
-    for name in ("Image Caption", "Table Caption"):
-        styles[name].font.size = Pt(9.5)
-        styles[name].font.italic = False
-        styles[name].font.color.rgb = _rgb(brand.colour("muted"))
-    styles["Footnote Text"].font.size = Pt(9)
     source = _paragraph_style(styles, SOURCE_STYLE)  # "Quelle: …" under data tables and charts
     source.font.size = Pt(9)
     source.font.color.rgb = _rgb(brand.colour("muted"))
@@ -144,14 +162,12 @@ def build_reference(ctx: Context, out: Path, header_text: str, review: bool = Fa
             style = styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
         style.font.color.rgb = RGBColor.from_string(colour)
         style.font.strike, style.font.underline = strike, not strike
-    for level in (1, 2):
-        toc = _paragraph_style(styles, f"toc {level}")
-        toc.element.set(qn("w:styleId"), f"TOC{level}")
-        toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
-        toc.paragraph_format.space_after = Pt(2 if level == 2 else 4)
-        toc.font.bold = level == 1
-    ooxml.table_style(styles["Table"], brand.hex("primary"), brand.hex("light"), brand.hex("primary"))
 
+
+def _page_furniture(ctx: Context, section: Any, header_text: str, review: bool,
+                    landscape: bool) -> None:
+    """Header (the stamp) and footer (organisation, Seite X von Y)."""
+    brand = ctx.brand
     muted = _rgb(brand.colour("muted"))
     header = section.header.paragraphs[0]
     header.text = ""
@@ -175,8 +191,6 @@ def build_reference(ctx: Context, out: Path, header_text: str, review: bool = Fa
     if review:  # Word does not number them, LibreOffice would
         for paragraph in (header, footer):
             paragraph._p.get_or_add_pPr().append(OxmlElement("w:suppressLineNumbers"))
-    ooxml.set_settings(document.settings.element, autoHyphenation=True)
-    document.save(str(out))
 
 
 def _styled(style: str, blocks: list[ast.Node]) -> ast.Node:
