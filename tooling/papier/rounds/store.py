@@ -320,7 +320,9 @@ def _block(value: Any, indent: int, lead: str, out: list[str]) -> None:
         for key, sub in value.items():
             name = _KEYS.get(key)
             if name is None:
-                name = _KEYS[key] = _key(key)
+                name = _key(key)
+                if len(_KEYS) < 10_000:
+                    _KEYS[key] = name
             if type(sub) is str:
                 out.append(f"{lead}{name}: {_text(sub)}")
             elif sub and isinstance(sub, dict | list | tuple):
