@@ -481,7 +481,7 @@ def test_close_refuses_accepted_items_not_applied(opened: Workspace, uno_python:
     assert "state: open" in record.read_text("utf-8"), "closed with accepted items not in the text"
     for entry in found:
         assert entry["id"] in err, f"the refusal does not name {entry['id']}:\n{err}"
-    assert code == 2, f"close refused with exit {code}, expected 2 (a refusal, as for undecided items):\n{err}"
+    assert code == 2, f"close refused with exit {code}, expected 2 (a refusal):\n{err}"
 
     reason = "Die Änderungen kommen mit der Überarbeitung in Runde 2."
     assert main(["round", "close", POSITION, "--force", "--reason", reason]) == 0, capsys.readouterr().err

@@ -33,6 +33,8 @@ from papier.rounds.store import RoundError, open_round_of
 from papier.workspace import Workspace
 from readback import W
 
+pytestmark = pytest.mark.slow  # opens rounds and collects files through the CLI
+
 FIXTURES = REPO / "tests" / "fixtures" / "word"
 REVIEWERS = """\
 - id: bmfsfj

@@ -292,7 +292,10 @@ def _round_parser(sub: Any) -> None:
     s.add_argument("files", nargs="+", metavar="FILE.docx")
     s.add_argument("--reviewer", metavar="ID", help="who returned the files, if the file cannot tell")
     s.set_defaults(func=cmd_round_collect)
-    s = rs.add_parser("status", help="who answered, counts, what is undecided")
+    s = rs.add_parser("status", help="who answered, counts, what is undecided",
+                      description="Who answered, each reviewer's items, items without a place in the "
+                      "text and formatting changes not taken; counts by kind, section and decision; "
+                      "what is undecided and what is accepted but not yet applied.")
     s.add_argument("slug", metavar="SLUG")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_round_status)
@@ -302,7 +305,10 @@ def _round_parser(sub: Any) -> None:
     s.add_argument("--to", choices=["docx", "xlsx", "csv", "md"], default="xlsx")
     s.add_argument("--anonymize", action="store_true", help="reviewers as Stelle A, B, …")
     s.set_defaults(func=cmd_round_matrix)
-    s = rs.add_parser("decide", help="record a decision on one item")
+    s = rs.add_parser("decide", help="record a decision on one item",
+                      description="Record übernommen (--accept), teilweise (--partly), abgelehnt "
+                      "(--reject) or zur-kenntnis (--note) for one item, with the reasoning shown "
+                      "in the matrix (--response).")
     s.add_argument("slug", metavar="SLUG")
     s.add_argument("id", metavar="ID", help="like R1-004")
     group = s.add_mutually_exclusive_group(required=True)
@@ -320,7 +326,10 @@ def _round_parser(sub: Any) -> None:
                    help="mark the named items as applied: you took them over by hand")
     s.set_defaults(func=cmd_round_apply)
     s = rs.add_parser("close", help="close the round (refused while items are undecided or "
-                      "accepted but not applied)")
+                      "accepted but not applied)",
+                      description="Close the round. Refused while items are undecided or "
+                      "accepted but not yet applied; --force --reason closes anyway and keeps the "
+                      "reason in round.yaml. The paper's status goes back to entwurf.")
     s.add_argument("slug", metavar="SLUG")
     s.add_argument("--force", action="store_true",
                    help="close although accepted items are not in the text (needs --reason)")
@@ -409,7 +418,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--rounds", type=int, help=argparse.SUPPRESS)  # tests: stop after N looks
     s.set_defaults(func=cmd_preview)
 
-    s = sub.add_parser("log", help="versions, their comment rounds, commits since the last tag")
+    s = sub.add_parser("log", help="versions, their comment rounds, commits since the last tag",
+                       description="Every version of the paper (tag, date, status) with its comment "
+                       "rounds, and the commits since the last version.")
     s.add_argument("slug", metavar="SLUG")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_log)
