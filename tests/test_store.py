@@ -65,7 +65,7 @@ def forget(rnd: Round) -> None:
     """As on a fresh clone: no cache, nothing remembered in this process."""
     for path in cache_files(rnd):
         path.unlink()
-    store._LOADED.clear()
+    store.LOADED.clear()
 
 
 def tricky_items() -> list[dict]:
@@ -83,8 +83,8 @@ def test_round_trip_of_tricky_values(rnd: Round) -> None:
     forget(rnd)
     assert load_items(rnd) == items  # by the strict reader
     text = rnd.comments_path.read_text("utf-8")
-    assert store._read_strict(text) == items
-    assert store._general_load(text) == items  # libyaml
+    assert store.read_strict(text) == items
+    assert store.general_load(text) == items  # libyaml
     data, problems = yamlio.load(rnd.comments_path)  # ruamel round trip, as papier check reads
     assert not problems and data == items
     assert validate_items(rnd) == []
@@ -111,14 +111,14 @@ def test_output_is_readable_and_stable(rnd: Round) -> None:
 def test_a_save_re_emits_only_changed_items_and_writes_the_same_bytes(rnd: Round, monkeypatch) -> None:
     items = [item(n) for n in range(1, 40)]
     save_items(rnd, items)
-    store._LOADED.clear()
+    store.LOADED.clear()
     loaded = load_items(rnd)  # from the cache: the blocks of the file are reused
     loaded[5]["decision"] = "abgelehnt"
     loaded[5]["response"] = "Nein: „so nicht“ – siehe 2."
     loaded.append(item(40, kind="insertion"))
     emitted = []
-    real = store._item_block
-    monkeypatch.setattr(store, "_item_block", lambda entry: emitted.append(entry["id"]) or real(entry))
+    real = store.item_block
+    monkeypatch.setattr(store, "item_block", lambda entry: emitted.append(entry["id"]) or real(entry))
     save_items(rnd, loaded)
     assert emitted == ["R1-006", "R1-040"]
     assert rnd.comments_path.read_text("utf-8") == store.dump_items(loaded, store.HEADER.format(n=1))
@@ -186,7 +186,7 @@ def test_no_yaml_is_parsed_while_the_cache_is_valid(rnd: Round, monkeypatch) -> 
         raise AssertionError("YAML parsed although the cache is valid")
 
     with monkeypatch.context() as patch:
-        for name in ("_read_strict", "_general_load", "_from_ruamel"):
+        for name in ("read_strict", "general_load", "from_ruamel"):
             patch.setattr(store, name, refuse)
         patch.setattr(store.yamlio, "load", refuse)
         assert load_items(rnd) == items
@@ -199,7 +199,7 @@ def test_no_yaml_is_parsed_while_the_cache_is_valid(rnd: Round, monkeypatch) -> 
     forget(rnd)
     assert load_items(rnd) == items  # parsed once more ...
     with monkeypatch.context() as patch:
-        patch.setattr(store, "_read_strict", refuse)
+        patch.setattr(store, "read_strict", refuse)
         assert load_items(rnd) == items  # ... and cached again
     # a damaged cache is not trusted
     cache_files(rnd)[0].write_text("{broken", "utf-8")
@@ -239,14 +239,14 @@ ITEMS = st.lists(st.dictionaries(KEY, VALUE, max_size=6), max_size=4)
 @given(items=ITEMS)
 def test_every_reader_reads_what_the_emitter_writes(items) -> None:
     text = store.dump_items(items, "Kopf")
-    assert store._read_strict(text) == items
-    assert store._general_load(text) == items
+    assert store.read_strict(text) == items
+    assert store.general_load(text) == items
     assert yamlio._yaml().load(text) == items
 
 
 def _ruamel_or_error(text: str) -> object:
     try:
-        return store._from_ruamel(yamlio._yaml().load(text))
+        return store.from_ruamel(yamlio._yaml().load(text))
     except Exception as exc:
         return exc
 
@@ -267,10 +267,10 @@ def test_the_strict_reader_accepts_only_what_it_reads_like_yaml(items, edits) ->
         at = where % (len(text) + 1)
         text = text[:at] + insert + text[at + cut:]
     try:
-        strict = store._read_strict(text)
-    except store._Unsupported:
+        strict = store.read_strict(text)
+    except store.Unsupported:
         return
-    assert store._general_load(text) == strict
+    assert store.general_load(text) == strict
     assert _ruamel_or_error(text) == strict
 
 
