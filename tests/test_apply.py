@@ -195,6 +195,7 @@ def test_word_edits_are_applied_exactly(workspace: Workspace, capsys) -> None:
     returned = draft.save(ws.root / "zurueck.docx")
 
     assert main(["round", "collect", POSITION, str(returned)]) == 0
+    assert main(["check", POSITION]) == 0, capsys.readouterr()  # split and join are kinds it knows
     found = _accept_all_and_apply(ws, POSITION, capsys)
     kinds = sorted(e["kind"] for e in found)
     assert kinds == ["insertion", "insertion", "insertion", "join", "replacement", "split"]
