@@ -17,11 +17,11 @@ from papier.brand import Brand, load_brand
 from papier.cache import tool_fingerprint
 from papier.errors import PapierError
 from papier.paper import Paper, load_paper
-from papier.raster import logo_png
 from papier.stamp import Stamp, make_stamp
 from papier.versions import source_state
 from papier.workspace import Workspace
-from papier.writers import FORMATS, Context, make_context
+from papier.writers import FORMATS, make_context
+from papier.writers.registry import write
 
 
 @dataclass(frozen=True)
@@ -62,20 +62,6 @@ def input_keys(paper: Paper, stamp: Stamp, formats: list[str], final: bool) -> d
     _tree_digest(digest, paper.workspace.templates_dir)
     inputs = digest.hexdigest()
     return {fmt: hashlib.sha256(f"{inputs} {fmt}".encode()).hexdigest() for fmt in formats}
-
-
-def _write(ctx: Context, fmt: str, out: Path, ws: Workspace, brand: Brand) -> None:
-    from papier.writers.docx import write_docx
-    from papier.writers.html import write_html
-    from papier.writers.pdf import write_pdf
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "docx":
-        write_docx(ctx, out, logo_png(brand, ws))
-    elif fmt == "pdf":
-        write_pdf(ctx, out)
-    else:
-        write_html(ctx, out)
 
 
 def build_paper(ws: Workspace, brand: Brand, slug: str, formats: Iterable[str], final: bool,
@@ -121,7 +107,7 @@ def build_paper(ws: Workspace, brand: Brand, slug: str, formats: Iterable[str], 
         fmt, out, key_file = job
         begin = time.perf_counter()
         try:
-            _write(ctx, fmt, out, ws, brand)
+            write(fmt, ctx, out)
         except PapierError as exc:
             return Result(slug, fmt, None, time.perf_counter() - begin, error=str(exc))
         fsutil.write_text(key_file, f"{keys[fmt]} {out}")

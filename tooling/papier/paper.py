@@ -234,3 +234,14 @@ def load_paper(ws: Workspace, slug: str) -> Paper:
     if paper is None or problems:
         raise PaperInvalid(problems)
     return paper
+
+
+def update_paper_yaml(path: Path, changes: dict[str, Any], shown: str | None = None) -> None:
+    """Set top-level keys of a paper.yaml in place (round trip: comments and key order
+    survive); PaperInvalid if the file does not parse. The one place paper.yaml is edited."""
+    data, problems = yamlio.load(path, shown or str(path))
+    if problems:
+        raise PaperInvalid(problems)
+    for key, value in changes.items():
+        data[key] = value
+    yamlio.dump(path, data)

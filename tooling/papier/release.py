@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from papier import fsutil, i18n, yamlio
-from papier.errors import PaperInvalid, PapierError, ReleaseRefused
-from papier.paper import Paper, load_paper
+from papier.errors import PapierError, ReleaseRefused
+from papier.paper import Paper, load_paper, update_paper_yaml
 from papier.versions import (
     Version,
     VersionError,
@@ -155,14 +155,10 @@ def release(ws: Workspace, slug: str, version: str, draft: bool = False,
     rounds = [r for r in round_summaries(paper)
               if since is None or (parse_version(r.version) or (0, 0, 0)) >= since.key]
 
-    data, problems = yamlio.load(paper.yaml_path, paper.rel(paper.yaml_path))
-    if problems:
-        raise PaperInvalid(problems)
-    data["version"] = version
+    changes: dict[str, Any] = {"version": version, "date": day}
     if not draft:
-        data["status"] = "veroeffentlicht"
-    data["date"] = day
-    yamlio.dump(paper.yaml_path, data)
+        changes["status"] = "veroeffentlicht"
+    update_paper_yaml(paper.yaml_path, changes, paper.rel(paper.yaml_path))
     paper = load_paper(ws, slug)
     changelog = paper.folder / "CHANGELOG.md"
     _add_to_changelog(changelog, paper.title,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
-from papier import yamlio
-from papier.errors import WorkspaceError
+from papier.errors import PaperInvalid, WorkspaceError
+from papier.paper import update_paper_yaml
 from papier.workspace import SLUG_RE, Workspace
 
 KINDS = ("positionspapier", "diskussionspapier", "potenzialanalyse")
@@ -30,16 +31,13 @@ def new_paper(ws: Workspace, slug: str, kind: str, title: str | None = None,
     tmp = ws.papers_dir / f".{slug}.new"
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.copytree(skeleton, tmp)
-    data, problems = yamlio.load(tmp / "paper.yaml")
-    if problems:
+    changes: dict[str, Any] = {"kind": kind, **({"title": title} if title else {}),
+                               "date": today or dt.date.today(), "status": "entwurf",
+                               "version": "0.1.0"}
+    try:
+        update_paper_yaml(tmp / "paper.yaml", changes)
+    except PaperInvalid as exc:
         shutil.rmtree(tmp)
-        raise WorkspaceError(str(problems[0]))
-    data["kind"] = kind
-    if title:
-        data["title"] = title
-    data["date"] = today or dt.date.today()
-    data["status"] = "entwurf"
-    data["version"] = "0.1.0"
-    yamlio.dump(tmp / "paper.yaml", data)
+        raise WorkspaceError(str(exc.problems[0])) from None
     tmp.rename(target)
     return target

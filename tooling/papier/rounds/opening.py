@@ -13,7 +13,7 @@ from papier.assemble import assemble
 from papier.brand import load_brand
 from papier.document import Assembled
 from papier.errors import PaperInvalid, Problem
-from papier.paper import Paper, load_paper
+from papier.paper import Paper, load_paper, update_paper_yaml
 from papier.raster import logo_png
 from papier.rounds.notes import add_notes
 from papier.rounds.store import (
@@ -166,8 +166,4 @@ def _anchor_record(anchor: dict[str, Any], lines: list[str]) -> dict[str, Any]:
 
 def set_status(paper: Paper, status: str) -> None:
     """Change paper.yaml's status in place; comments and key order survive."""
-    data, problems = yamlio.load(paper.yaml_path, paper.rel(paper.yaml_path))
-    if problems:
-        raise PaperInvalid(problems)
-    data["status"] = status
-    yamlio.dump(paper.yaml_path, data)
+    update_paper_yaml(paper.yaml_path, {"status": status}, paper.rel(paper.yaml_path))
