@@ -22,8 +22,9 @@ import pytest
 from lxml import etree
 
 from conftest import POSITION, REPO
-from papier import fsutil, ooxml
+from papier import fsutil
 from papier.cli import main
+from papier.ooxml import edit as ooxml
 from papier.ooxml import package
 from papier.ooxml.package import UnreadableFile, open_package, parse
 from papier.paper import load_paper

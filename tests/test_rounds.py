@@ -242,7 +242,7 @@ def test_bad_files_each_get_one_clear_line(opened: Workspace, capsys) -> None:
 
 
 def test_file_from_another_paper_or_round(opened: Workspace, capsys) -> None:
-    from papier import ooxml
+    from papier.ooxml import edit as ooxml
 
     other = opened.root / "andere.docx"
     other.write_bytes(draft(opened).read_bytes())

@@ -8,11 +8,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from papier import cache, fsutil, i18n, ooxml, yamlio
+from papier import cache, fsutil, i18n, yamlio
 from papier.assemble import assemble
 from papier.brand import load_brand
 from papier.document import Assembled
 from papier.errors import PaperInvalid, Problem
+from papier.ooxml import edit as ooxml
 from papier.paper import Paper, load_paper, update_paper_yaml
 from papier.raster import logo_png
 from papier.rounds.notes import add_notes

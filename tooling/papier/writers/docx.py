@@ -19,12 +19,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from papier import fsutil, i18n, ooxml, pandoc
+from papier import fsutil, i18n, pandoc
 from papier import pandoc_ast as ast
 from papier.brand import Brand
 from papier.cache import tool_fingerprint
 from papier.data.tables import SOURCE_STYLE  # the note under data tables and charts
 from papier.numbering import heading_numbers
+from papier.ooxml import edit as ooxml
 from papier.raster import svg_to_png
 from papier.writers import Context, number_captions
 
