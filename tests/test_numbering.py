@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+
+from pypdf import PdfReader
 
 from conftest import POSITION
 from papier.cli import main
@@ -36,3 +39,9 @@ def test_unnumbered_foreword_numbers_agree(workspace: Workspace, capsys) -> None
     assert {a["section"] for a in anchors.values() if a["file"] == "text/00-vorwort.md"} == {"Vorwort"}
     toc = [t for _, t in paragraphs(draft) if t.startswith("1  Ausgangslage")]
     assert toc, "the table of contents numbers it 1 too"
+    assert main(["build", POSITION, "--to", "pdf,html"]) == 0
+    pdf = PdfReader(str(workspace.build_dir / POSITION / f"{POSITION}-v0.1.0.pdf"))
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
+    assert "1 Ausgangslage" in text and "2 Ausgangslage" not in text and "1 Vorwort" not in text
+    page = (workspace.build_dir / POSITION / f"{POSITION}-v0.1.0.html").read_text("utf-8")
+    assert re.search(r'header-section-number">1</span>\s*Ausgangslage', page), "HTML numbers it 1"
