@@ -14,6 +14,12 @@ LABELS: dict[str, dict[str, str]] = {
         "entwurf": "Entwurf",
         "round": "Kommentierungsrunde",
         "deadline": "Frist",
+        "skip": "Zum Inhalt springen",
+        "changes": "Änderungen",
+        "changes_since": "Änderungen seit",
+        "beginning": "Beginn",
+        "no_commits": "keine Commits",
+        "comment_rounds": "Kommentarrunden",
         "kommentierung": "Entwurf zur Kommentierung",
         "final": "Endfassung",
         "veroeffentlicht": "Veröffentlicht",
@@ -59,6 +65,12 @@ LABELS: dict[str, dict[str, str]] = {
         "entwurf": "Draft",
         "round": "Comment round",
         "deadline": "Deadline",
+        "skip": "Skip to content",
+        "changes": "Changes",
+        "changes_since": "Changes since",
+        "beginning": "the beginning",
+        "no_commits": "no commits",
+        "comment_rounds": "Comment rounds",
         "kommentierung": "Draft for comment",
         "final": "Final",
         "veroeffentlicht": "Published",
@@ -125,3 +137,37 @@ def quotes(lang: str) -> tuple[str, str, str, str]:
     if lang_key(lang) == "de":
         return "„", "“", "‚", "‘"
     return "“", "”", "‘", "’"
+
+
+# The first page of a reviewer copy: how to comment, the deadline, whom to send it to
+_HINTS_DE = [
+    "Hinweise zur Kommentierung (Runde {n})",
+    "Vielen Dank, dass Sie diesen Entwurf kommentieren. Die Änderungsverfolgung ist "
+    "eingeschaltet: Alles, was Sie im Text ändern, bleibt als Vorschlag sichtbar.",
+    "Kommentare: Markieren Sie die Textstelle und wählen Sie „Überprüfen › Neuer Kommentar“ "
+    "(LibreOffice: „Einfügen › Kommentar“). Auf Kommentare anderer können Sie antworten.",
+    "Änderungsvorschläge: Schreiben, löschen oder ersetzen Sie direkt im Text. Jede Änderung "
+    "wird als Vorschlag mit Ihrem Namen markiert.",
+    "Bitte nehmen Sie keine Änderungen an und lehnen Sie keine ab, benennen Sie die Datei nicht "
+    "um und speichern Sie sie im Format .docx. Die Zeilennummern am Rand helfen bei Rückfragen.",
+    "Frist: {deadline}. Bitte senden Sie die Datei zurück an {to}.",
+]
+_HINTS_EN = [
+    "How to comment (round {n})",
+    "Thank you for commenting on this draft. Track changes is on: everything you change in "
+    "the text stays visible as a suggestion.",
+    "Comments: select the passage and choose Review › New Comment (LibreOffice: Insert › "
+    "Comment). You can reply to other comments.",
+    "Suggestions: type, delete or replace directly in the text; each change is marked as a "
+    "suggestion with your name.",
+    "Please do not accept or reject changes, do not rename the file, and save it as .docx. "
+    "The line numbers in the margin help with questions.",
+    "Deadline: {deadline}. Please send the file back to {to}.",
+]
+REVIEW_HINTS = {"de": _HINTS_DE, "en": _HINTS_EN}
+
+# The Kommentarmatrix is the editorial team's document: German
+MATRIX_HEADERS = ["Nr.", "Kapitel / Zeile", "Stelle", "Kommentierende Stelle",
+           "Anmerkung / Änderungsvorschlag", "Bewertung", "Begründung"]
+DECISION_LABELS = {"offen": "offen", "übernommen": "übernommen", "teilweise": "teilweise übernommen",
+                   "abgelehnt": "abgelehnt", "zur-kenntnis": "zur Kenntnis genommen"}

@@ -107,19 +107,20 @@ def changelog_section(paper: Paper, version: str, day: dt.date, since: Version |
     lang = paper.lang
     lines = [f"## {version} – {i18n.format_date(day, lang)}", "",
              f"Status: {i18n.label(lang, paper.status)}. Git-Tag: `{tag_name(paper.slug, version)}`.", ""]
-    lines.append(f"### Änderungen seit {'v' + since.version if since else 'Beginn'}")
+    since_text = "v" + since.version if since else i18n.label(lang, "beginning")
+    lines.append(f"### {i18n.label(lang, 'changes_since')} {since_text}")
     lines.append("")
     lines += [f"- {c.summary} ({c.hexsha[:7]}, {c.author.name}, {c.committed_datetime.date()})"
-              for c in commits] or ["- (keine Commits)"]
+              for c in commits] or [f"- ({i18n.label(lang, 'no_commits')})"]
     lines.append("")
     if rounds:
-        lines += ["### Kommentarrunden", ""] + [f"- {r.line()}" for r in rounds] + [""]
+        lines += [f"### {i18n.label(lang, 'comment_rounds')}", ""] + [f"- {r.line()}" for r in rounds] + [""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _add_to_changelog(path: Path, title: str, section: str) -> None:
+def _add_to_changelog(path: Path, title: str, section: str, lang: str) -> None:
     """Newest section first, under the file's heading."""
-    header = f"# Änderungen: {title}\n\n"
+    header = f"# {i18n.label(lang, 'changes')}: {title}\n\n"
     text = path.read_text("utf-8") if path.is_file() else header
     first = text.find("\n## ")
     text = text + ("\n" if not text.endswith("\n\n") else "") + section if first < 0 \
@@ -162,7 +163,7 @@ def release(ws: Workspace, slug: str, version: str, draft: bool = False,
     paper = load_paper(ws, slug)
     changelog = paper.folder / "CHANGELOG.md"
     _add_to_changelog(changelog, paper.title,
-                      changelog_section(paper, version, day, since, commits, rounds))
+                      changelog_section(paper, version, day, since, commits, rounds), paper.lang)
     prefix = prefix_of(ws, repo)
     repo.index.add([f"{prefix}papers/{slug}/paper.yaml", f"{prefix}papers/{slug}/CHANGELOG.md"])
     kind = "Entwurf" if draft else "Veröffentlichung"

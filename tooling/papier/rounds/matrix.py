@@ -8,17 +8,15 @@ import string
 from pathlib import Path
 from typing import Any
 
-from papier import fsutil
+from papier import fsutil, i18n
 from papier.paper import load_paper
 from papier.rounds.decisions import position
 from papier.rounds.store import Round, latest_round, load_items
 from papier.workspace import Workspace
 
 FORMATS = ("md", "csv", "xlsx", "docx")
-HEADERS = ["Nr.", "Kapitel / Zeile", "Stelle", "Kommentierende Stelle",
-           "Anmerkung / Änderungsvorschlag", "Bewertung", "Begründung"]
-DECISION_LABELS = {"offen": "offen", "übernommen": "übernommen", "teilweise": "teilweise übernommen",
-                   "abgelehnt": "abgelehnt", "zur-kenntnis": "zur Kenntnis genommen"}
+HEADERS = i18n.MATRIX_HEADERS
+DECISION_LABELS = i18n.DECISION_LABELS
 
 
 PARTS = (("footnotes", "Fußnote"), ("endnotes", "Endnote"), ("header", "Kopfzeile"),

@@ -257,7 +257,7 @@ def _bitmaps(ctx: Context, blocks: list[ast.Node]) -> list[ast.Node]:
 def hints_block(ctx: Context, review: ReviewDraft) -> list[ast.Node]:
     """The first page of a reviewer's copy: how to comment, the deadline, where to send it."""
     deadline = i18n.format_date(review.deadline, ctx.paper.lang)
-    lines = HINTS_DE if i18n.lang_key(ctx.paper.lang) == "de" else HINTS_EN
+    lines = i18n.REVIEW_HINTS[i18n.lang_key(ctx.paper.lang)]
     title, *paragraphs = [line.format(n=review.number, deadline=deadline, to=review.return_to)
                           for line in lines]
     return [
@@ -265,32 +265,6 @@ def hints_block(ctx: Context, review: ReviewDraft) -> list[ast.Node]:
         _styled(HINTS_STYLE, [ast.para(ast.text_inlines(p)) for p in paragraphs]),
         PAGE_BREAK,
     ]
-
-
-HINTS_DE = [
-    "Hinweise zur Kommentierung (Runde {n})",
-    "Vielen Dank, dass Sie diesen Entwurf kommentieren. Die Änderungsverfolgung ist "
-    "eingeschaltet: Alles, was Sie im Text ändern, bleibt als Vorschlag sichtbar.",
-    "Kommentare: Markieren Sie die Textstelle und wählen Sie „Überprüfen › Neuer Kommentar“ "
-    "(LibreOffice: „Einfügen › Kommentar“). Auf Kommentare anderer können Sie antworten.",
-    "Änderungsvorschläge: Schreiben, löschen oder ersetzen Sie direkt im Text. Jede Änderung "
-    "wird als Vorschlag mit Ihrem Namen markiert.",
-    "Bitte nehmen Sie keine Änderungen an und lehnen Sie keine ab, benennen Sie die Datei nicht "
-    "um und speichern Sie sie im Format .docx. Die Zeilennummern am Rand helfen bei Rückfragen.",
-    "Frist: {deadline}. Bitte senden Sie die Datei zurück an {to}.",
-]
-HINTS_EN = [
-    "How to comment (round {n})",
-    "Thank you for commenting on this draft. Track changes is on: everything you change in "
-    "the text stays visible as a suggestion.",
-    "Comments: select the passage and choose Review › New Comment (LibreOffice: Insert › "
-    "Comment). You can reply to other comments.",
-    "Suggestions: type, delete or replace directly in the text; each change is marked as a "
-    "suggestion with your name.",
-    "Please do not accept or reject changes, do not rename the file, and save it as .docx. "
-    "The line numbers in the margin help with questions.",
-    "Deadline: {deadline}. Please send the file back to {to}.",
-]
 
 
 def docx_parts(ctx: Context, logo_png: Path | None,

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from papier import fsutil, pandoc
+from papier import fsutil, i18n, pandoc
 from papier import pandoc_ast as ast
 from papier.writers import Context, number_captions
-
-SKIP_LABEL = {"de": "Zum Inhalt springen", "en": "Skip to content"}
 
 
 def write_html(ctx: Context, out: Path, numbered: bool = True) -> None:
@@ -30,7 +28,7 @@ def write_html(ctx: Context, out: Path, numbered: bool = True) -> None:
         "imprint-label": ctx.label("imprint"),
         "publisher": brand.publisher,
         "license": paper.license,
-        "skip-label": SKIP_LABEL.get(paper.lang[:2], SKIP_LABEL["de"]),
+        "skip-label": i18n.label(paper.lang, "skip"),
         "version-line": f"{ctx.label('version')} {paper.version} · {ctx.date_text}",
     }
     if ctx.stamp.text:
