@@ -16,7 +16,6 @@ to the line of the footnote's ``[^label]:`` definition.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -31,6 +30,7 @@ from conftest import ANALYSIS, POSITION
 from papier import yamlio
 from papier.cli import main
 from papier.workspace import Workspace
+from roundkit import items, open_round, zip_parts
 
 pytestmark = pytest.mark.slow  # LibreOffice edits reviewer copies of opened rounds
 
@@ -83,25 +83,18 @@ POSITION_CASES = ["paragraph-after", "paragraph-after-table", "bibliography-comm
 
 
 # ------------------------------------------------------------------ fixtures and helpers
-# (copies of the small helpers of test_rounds.py, not imports of its private names)
-
-
-def open_round(ws: Workspace, slug: str) -> Workspace:
-    (ws.root / "reviewers.yaml").write_text(REVIEWERS, "utf-8")
-    assert main(["round", "open", slug, "--reviewers", "reviewers.yaml", "--deadline", "2026-12-12"]) == 0
-    return ws
 
 
 @pytest.fixture
 def opened(workspace: Workspace, capsys) -> Workspace:
-    open_round(workspace, POSITION)
+    open_round(workspace, POSITION, REVIEWERS)
     capsys.readouterr()
     return workspace
 
 
 @pytest.fixture
 def opened_analysis(workspace: Workspace, capsys) -> Workspace:
-    open_round(workspace, ANALYSIS)
+    open_round(workspace, ANALYSIS, REVIEWERS)
     capsys.readouterr()
     return workspace
 
@@ -121,32 +114,15 @@ def draft(ws: Workspace, slug: str, reviewer: str = "bmfsfj") -> Path:
     return ws.build_dir / slug / "runde-1" / f"{slug}-v0.1.0-{reviewer}.docx"
 
 
-def items(ws: Workspace, slug: str) -> list:
-    path = ws.papers_dir / slug / "rounds" / "1" / "comments.yaml"
-    if not path.exists():
-        return []
-    data, problems = yamlio.load(path)
-    assert not problems
-    return list(data or [])
-
-
 def anchors(ws: Workspace, slug: str) -> dict:
     return json.loads((ws.papers_dir / slug / "rounds" / "1" / "anchors.json").read_text("utf-8"))
-
-
-def _zip(parts: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
-    return buffer.getvalue()
 
 
 def _rewrite(path: Path, out: Path, edit) -> Path:
     with zipfile.ZipFile(path) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}
     edit(parts)
-    out.write_bytes(_zip(parts))
+    out.write_bytes(zip_parts(parts))
     return out
 
 

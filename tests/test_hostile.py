@@ -33,20 +33,11 @@ from papier.rounds.identity import identify_reviewer, reviewer_note
 from papier.rounds.store import RoundError, open_round_of
 from papier.workspace import Workspace
 from readback import W
+from roundkit import draft, open_round
 
 pytestmark = pytest.mark.slow  # opens rounds and collects files through the CLI
 
 FIXTURES = REPO / "tests" / "fixtures" / "word"
-REVIEWERS = """\
-- id: bmfsfj
-  name: Dr. Maria Beispiel
-  organisation: Bundesministerium (Beispiel)
-  email: maria.beispiel@example.org
-- id: stadt-ludwigsburg
-  name: Jonas Muster
-  organisation: Stadt Ludwigsburg (Beispiel)
-  email: j.muster@example.org
-"""
 GIB = 1024**3
 
 
@@ -56,17 +47,11 @@ GIB = 1024**3
 @pytest.fixture
 def opened(workspace: Workspace, capsys) -> Workspace:
     """An open round with one file already collected, so that comments.yaml exists."""
-    (workspace.root / "reviewers.yaml").write_text(REVIEWERS, "utf-8")
-    assert main(["round", "open", POSITION, "--reviewers", "reviewers.yaml",
-                 "--deadline", "2026-12-12"]) == 0
+    open_round(workspace)
     assert main(["round", "collect", POSITION, str(FIXTURES / "track_changes_insertion.docx"),
                  "--reviewer", "bmfsfj"]) == 0
     capsys.readouterr()
     return workspace
-
-
-def draft(ws: Workspace, reviewer: str = "bmfsfj") -> Path:
-    return ws.build_dir / POSITION / "runde-1" / f"{POSITION}-v0.1.0-{reviewer}.docx"
 
 
 def comments_yaml(ws: Workspace) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 
@@ -14,42 +13,18 @@ from papier.cli import main
 from papier.rounds.docx_read import read_docx
 from papier.workspace import Workspace
 from readback import W, docx_part, docx_text, paragraphs
+from roundkit import REVIEWERS, draft, items, open_round, zip_parts
 
 pytestmark = pytest.mark.slow  # opens comment rounds through the CLI, runs LibreOffice
 
 FIXTURES = REPO / "tests" / "fixtures" / "word"  # copies of the real reviewer files, see its LICENSES.md
-REVIEWERS = """\
-- id: bmfsfj
-  name: Dr. Maria Beispiel
-  organisation: Bundesministerium (Beispiel)
-  email: maria.beispiel@example.org
-- id: stadt-ludwigsburg
-  name: Jonas Muster
-  organisation: Stadt Ludwigsburg (Beispiel)
-  email: j.muster@example.org
-"""
 
 
 @pytest.fixture
 def opened(workspace: Workspace, capsys) -> Workspace:
-    (workspace.root / "reviewers.yaml").write_text(REVIEWERS, "utf-8")
-    assert main(["round", "open", POSITION, "--reviewers", "reviewers.yaml",
-                 "--deadline", "2026-12-12"]) == 0
+    open_round(workspace)
     capsys.readouterr()
     return workspace
-
-
-def draft(ws: Workspace, reviewer: str = "bmfsfj") -> Path:
-    return ws.build_dir / POSITION / "runde-1" / f"{POSITION}-v0.1.0-{reviewer}.docx"
-
-
-def items(ws: Workspace) -> list:
-    path = ws.papers_dir / POSITION / "rounds" / "1" / "comments.yaml"
-    if not path.exists():
-        return []
-    data, problems = yamlio.load(path)
-    assert not problems
-    return list(data or [])
 
 
 # ------------------------------------------------------------------ open
@@ -179,19 +154,11 @@ def test_libreoffice_fixture_anchors_by_bookmark(tmp_path: Path, monkeypatch, ca
 # ------------------------------------------------------------------ collect: bad input
 
 
-def _zip(parts: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
-    return buffer.getvalue()
-
-
 def _docx_with(path: Path, replace: dict[str, bytes]) -> bytes:
     with zipfile.ZipFile(path) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}
     parts.update(replace)
-    return _zip(parts)
+    return zip_parts(parts)
 
 
 def _bad_files(ws: Workspace) -> dict[str, tuple[bytes, str]]:
@@ -201,7 +168,7 @@ def _bad_files(ws: Workspace) -> dict[str, tuple[bytes, str]]:
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
     return {
         "text.docx": (b"Dies ist keine Word-Datei.", "not a DOCX file (not a zip package)"),
-        "archive.docx": (_zip({"a.txt": b"hallo"}), "is a zip file but not a Word document"),
+        "archive.docx": (zip_parts({"a.txt": b"hallo"}), "is a zip file but not a Word document"),
         "alt.doc": (ole + "WordDocument".encode("utf-16-le"), "is an old Word file (.doc)"),
         "geheim.docx": (ole + "EncryptionInfo".encode("utf-16-le"), "is password-protected"),
         "makro.docm": (_docx_with(good, {
@@ -310,7 +277,7 @@ def _edit_draft(ws: Workspace, reviewer: str) -> Path:
         parent.insert(index + offset, el)
     parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     out = ws.root / f"zurueck-{reviewer}.docx"
-    out.write_bytes(_zip(parts))
+    out.write_bytes(zip_parts(parts))
     return out
 
 
@@ -426,7 +393,7 @@ def _add_comment(path: Path, starts_with: str, text: str) -> None:
     etree.SubElement(etree.SubElement(etree.SubElement(comment, f"{W}p"), f"{W}r"), f"{W}t").text = text
     parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     parts["word/comments.xml"] = etree.tostring(comments, xml_declaration=True, encoding="UTF-8")
-    path.write_bytes(_zip(parts))
+    path.write_bytes(zip_parts(parts))
 
 
 def test_libreoffice_roundtrip(opened: Workspace, tmp_path: Path, capsys) -> None:
@@ -476,7 +443,7 @@ def _rewrite(path: Path, out: Path, edit) -> Path:
     root = etree.fromstring(parts["word/document.xml"])
     edit(root, parts)
     parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-    out.write_bytes(_zip(parts))
+    out.write_bytes(zip_parts(parts))
     return out
 
 
