@@ -5,9 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from papier import pandoc_ast as ast
+from papier.ooxml import edit as ooxml
 from papier.raster import logo_png
 from papier.redline.compare import Comparison
-from papier.writers.docx import docx_parts, number_headings, write_blocks
+from papier.writers.docx import Layout, docx_parts, number_headings, write_blocks
+
+
+def _revision_marks(path: Path) -> None:
+    ooxml.rewrite_parts(path, {"word/document.xml": ooxml.mark_revisions})
+
+
+# headings numbered by the differ (numbers are part of the diff), tracked changes completed
+REDLINE = Layout(number_headings=False, post=(_revision_marks,))
 
 
 def write_redline(comp: Comparison, out: Path) -> None:
@@ -22,4 +31,4 @@ def write_redline(comp: Comparison, out: Path) -> None:
     body = differ.blocks(old_body, new_body)
     differ.finish()
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_blocks(comp.new.ctx, out, front, body, toc_body=toc_body, redline=True)
+    write_blocks(comp.new.ctx, out, front, body, REDLINE, toc_body=toc_body)

@@ -14,7 +14,16 @@ from papier import i18n
 from papier import pandoc_ast as ast
 from papier.redline.align import DELETION, INSERTION, Differ, is_change
 from papier.redline.compare import Comparison
-from papier.writers.docx import DELETED_STYLE, INSERTED_STYLE, docx_parts, number_headings, write_blocks
+from papier.writers.docx import (
+    DELETED_STYLE,
+    INSERTED_STYLE,
+    Layout,
+    docx_parts,
+    number_headings,
+    write_blocks,
+)
+
+SYNOPSE = Layout(landscape=True, contents=False)
 
 Row = tuple[list[ast.Node], list[ast.Node]]
 
@@ -125,4 +134,4 @@ def write_synopsis(comp: Comparison, out: Path) -> None:
                                *new.title])], kvs={"custom-style": "Title"})]
     body = [_table(head, rows(differ, old_front + old_body, new_front + new_body, lang))]
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_blocks(new, out, title, body, landscape=True)
+    write_blocks(new, out, title, body, SYNOPSE)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from papier import cache, fsutil, i18n, yamlio
+from papier import pandoc_ast as ast
 from papier.assemble import assemble
 from papier.brand import load_brand
 from papier.document import Assembled
@@ -30,10 +31,40 @@ from papier.rounds.store import (
 from papier.stamp import Stamp, page_footer
 from papier.versions import head_commit, source_state
 from papier.workspace import SLUG_RE, Workspace
-from papier.writers import make_context
-from papier.writers.docx import ReviewDraft, write_docx
+from papier.writers import Context, make_context
+from papier.writers.docx import HINTS_STYLE, MESSAGES_TITLE_STYLE, PAGE_BREAK, Layout, styled, write_docx
 
 DEFAULT_WEEKS = 3
+
+
+@dataclass(frozen=True)
+class ReviewDraft:
+    """What makes a reviewer's copy: round, deadline, whom to send it back to."""
+
+    number: int
+    deadline: dt.date
+    return_to: str
+
+
+def _enforce_tracking(path: Path) -> None:
+    ooxml.rewrite_parts(path, {"word/settings.xml": ooxml.enforce_tracking})
+
+
+# line numbers for questions, change tracking on and enforced
+REVIEW_COPY = Layout(line_numbers=True, post=(_enforce_tracking,))
+
+
+def hints_block(ctx: Context, review: ReviewDraft) -> list[ast.Node]:
+    """The first page of a reviewer's copy: how to comment, the deadline, where to send it."""
+    deadline = i18n.format_date(review.deadline, ctx.paper.lang)
+    lines = i18n.REVIEW_HINTS[i18n.lang_key(ctx.paper.lang)]
+    title, *paragraphs = [line.format(n=review.number, deadline=deadline, to=review.return_to)
+                          for line in lines]
+    return [
+        styled(MESSAGES_TITLE_STYLE, [ast.para(ast.text_inlines(title))]),
+        styled(HINTS_STYLE, [ast.para(ast.text_inlines(p)) for p in paragraphs]),
+        PAGE_BREAK,
+    ]
 
 
 def read_reviewers(path: Path) -> list[Reviewer]:
@@ -107,7 +138,8 @@ def _write_copies(ws: Workspace, paper: Paper, assembled: Assembled, number: int
                  else paper.authors[0].name)
     base = cache.paper_folder(ws, paper.slug, f"runde-{number}.docx")
     base.parent.mkdir(parents=True, exist_ok=True)
-    write_docx(ctx, base, logo_png(brand, ws), ReviewDraft(number, deadline, return_to))
+    write_docx(ctx, base, logo_png(brand, ws), REVIEW_COPY,
+               hints_block(ctx, ReviewDraft(number, deadline, return_to)))
     files = []
     for reviewer in reviewers:
         out = draft_path(ws, paper, number, reviewer.id)

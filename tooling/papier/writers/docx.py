@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
@@ -19,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from papier import fsutil, i18n, pandoc
+from papier import fsutil, pandoc
 from papier import pandoc_ast as ast
 from papier.brand import Brand
 from papier.cache import tool_fingerprint
@@ -29,14 +30,22 @@ from papier.ooxml import edit as ooxml
 from papier.raster import svg_to_png
 from papier.writers import Context, number_captions
 
+PostStep = Callable[[Path], None]  # an edit of the written DOCX (OOXML), by the caller
+
 
 @dataclass(frozen=True)
-class ReviewDraft:
-    """What makes a reviewer's copy: round, deadline, whom to send it back to."""
+class Layout:
+    """How a caller wants its DOCX: the build's paper, a reviewer copy, a redline, a Synopse.
+    The writer knows none of them; it does what the layout says."""
 
-    number: int
-    deadline: dt.date
-    return_to: str
+    landscape: bool = False
+    line_numbers: bool = False  # in the margin, for reviewers' questions
+    number_headings: bool = True  # False when the caller numbered them (a redline)
+    contents: bool = True  # a table of contents when the paper wants one
+    post: tuple[PostStep, ...] = ()
+
+
+PAPER = Layout()
 
 
 HINTS_STYLE = "Papier Hinweise"
@@ -194,7 +203,7 @@ def _page_furniture(ctx: Context, section: Any, header_text: str, review: bool,
             paragraph._p.get_or_add_pPr().append(OxmlElement("w:suppressLineNumbers"))
 
 
-def _styled(style: str, blocks: list[ast.Node]) -> ast.Node:
+def styled(style: str, blocks: list[ast.Node]) -> ast.Node:
     return ast.div(blocks, kvs={"custom-style": style})
 
 
@@ -228,17 +237,17 @@ def title_block(ctx: Context, logo_png: Path | None) -> list[ast.Node]:
         logo = {"t": "Image", "c": [ast.attr(kv={"width": "2.5cm"}),
                                     ast.text_inlines(ctx.brand.logo_alt), [str(logo_png), ""]]}
         blocks.append(ast.para([logo]))
-    blocks.append(_styled(KIND_STYLE, [ast.para(ast.text_inlines(paper.kind_label))]))
-    blocks.append(_styled("Title", [ast.para(ctx.title)]))
+    blocks.append(styled(KIND_STYLE, [ast.para(ast.text_inlines(paper.kind_label))]))
+    blocks.append(styled("Title", [ast.para(ctx.title)]))
     if ctx.subtitle:
-        blocks.append(_styled("Subtitle", [ast.para(ctx.subtitle)]))
+        blocks.append(styled("Subtitle", [ast.para(ctx.subtitle)]))
     authors = [ast.para(ast.text_inlines(ctx.author_line(i))) for i in range(len(paper.authors))]
-    blocks.append(_styled("Author", authors))
-    blocks.append(_styled("Date", [ast.para(ast.text_inlines(ctx.date_text))]))
+    blocks.append(styled("Author", authors))
+    blocks.append(styled("Date", [ast.para(ast.text_inlines(ctx.date_text))]))
     if ctx.key_messages:
-        blocks.append(_styled(MESSAGES_TITLE_STYLE, [ast.para(ast.text_inlines(paper.messages_title))]))
+        blocks.append(styled(MESSAGES_TITLE_STYLE, [ast.para(ast.text_inlines(paper.messages_title))]))
         items = [ast.para([{"t": "Str", "c": "▸"}, {"t": "Space"}, *m]) for m in ctx.key_messages]
-        blocks.append(_styled(MESSAGES_STYLE, items))
+        blocks.append(styled(MESSAGES_STYLE, items))
     return blocks
 
 
@@ -254,67 +263,49 @@ def _bitmaps(ctx: Context, blocks: list[ast.Node]) -> list[ast.Node]:
     return result
 
 
-def hints_block(ctx: Context, review: ReviewDraft) -> list[ast.Node]:
-    """The first page of a reviewer's copy: how to comment, the deadline, where to send it."""
-    deadline = i18n.format_date(review.deadline, ctx.paper.lang)
-    lines = i18n.REVIEW_HINTS[i18n.lang_key(ctx.paper.lang)]
-    title, *paragraphs = [line.format(n=review.number, deadline=deadline, to=review.return_to)
-                          for line in lines]
-    return [
-        _styled(MESSAGES_TITLE_STYLE, [ast.para(ast.text_inlines(title))]),
-        _styled(HINTS_STYLE, [ast.para(ast.text_inlines(p)) for p in paragraphs]),
-        PAGE_BREAK,
-    ]
-
-
-def docx_parts(ctx: Context, logo_png: Path | None,
-               review: ReviewDraft | None = None) -> tuple[list[ast.Node], list[ast.Node]]:
-    """The front matter (hints, title block) and the body, captions numbered."""
+def docx_parts(ctx: Context, logo_png: Path | None) -> tuple[list[ast.Node], list[ast.Node]]:
+    """The front matter (title block) and the body, captions numbered."""
     body = ctx.doc()["blocks"]
     number_captions(body, ctx.paper.lang)
-    front = hints_block(ctx, review) if review else []
-    return front + title_block(ctx, logo_png), body
+    return title_block(ctx, logo_png), body
 
 
-def write_docx(ctx: Context, out: Path, logo_png: Path | None,
-               review: ReviewDraft | None = None) -> None:
-    front, body = docx_parts(ctx, logo_png, review)
-    write_blocks(ctx, out, front, body, review=review)
+def write_docx(ctx: Context, out: Path, logo_png: Path | None, layout: Layout = PAPER,
+               before: list[ast.Node] | None = None) -> None:
+    """The paper as DOCX; *before* goes ahead of the title block (a reviewer copy's hints)."""
+    front, body = docx_parts(ctx, logo_png)
+    write_blocks(ctx, out, [*(before or []), *front], body, layout)
 
 
 def write_blocks(ctx: Context, out: Path, front: list[ast.Node], body: list[ast.Node],
-                 review: ReviewDraft | None = None, toc_body: list[ast.Node] | None = None,
-                 redline: bool = False, landscape: bool = False) -> None:
-    """Front matter, table of contents, page break, body: through pandoc into *out*.
-
-    For a redline the headings are numbered already (numbers are part of the diff) and the
-    tracked changes are completed in the OOXML afterwards."""
+                 layout: Layout = PAPER, toc_body: list[ast.Node] | None = None) -> None:
+    """Front matter, table of contents, page break, body: through pandoc into *out*, then
+    the layout's post-steps on the written file."""
     paper = ctx.paper
     doc = ctx.doc()
     blocks = list(front)
-    if paper.wants_toc and not landscape:
+    landscape = layout.landscape
+    if paper.wants_toc and layout.contents:
         blocks.append(_toc(ctx, body if toc_body is None else toc_body))
     doc["blocks"] = [*blocks, *([] if landscape else [PAGE_BREAK]), *_bitmaps(ctx, body)]
     doc["meta"]["lang"] = ast.meta_string(paper.lang)
 
     header_text = ctx.stamp.text or ast.stringify(ctx.title)
     key = hashlib.sha256(  # papier's code is part of the key: a new version restyles
-        repr((tool_fingerprint(), ctx.brand, header_text, ctx.stamp.footer, paper.lang, review is not None,
-              landscape)).encode()
+        repr((tool_fingerprint(), ctx.brand, header_text, ctx.stamp.footer, paper.lang,
+              layout.line_numbers, landscape)).encode()
     ).hexdigest()[:16]
     reference = ctx.work_dir / f"reference-{key}.docx"
     if not reference.exists():
         with fsutil.atomic_path(reference) as tmp_reference:
-            build_reference(ctx, tmp_reference, header_text, review=review is not None,
+            build_reference(ctx, tmp_reference, header_text, review=layout.line_numbers,
                             landscape=landscape)
-    options = [f"--reference-doc={reference}"] + ([] if redline else ["--number-sections"])
+    options = [f"--reference-doc={reference}"] + (["--number-sections"] if layout.number_headings else [])
     with fsutil.atomic_path(out) as tmp:
         pandoc.write(doc, "docx", [*options, "-o", str(tmp)], paper.rel(paper.yaml_path))
         _post(ctx, tmp)
-        if review is not None:
-            ooxml.rewrite_parts(tmp, {"word/settings.xml": ooxml.enforce_tracking})
-        if redline:
-            ooxml.rewrite_parts(tmp, {"word/document.xml": ooxml.mark_revisions})
+        for step in layout.post:
+            step(tmp)
 
 
 def number_headings(blocks: list[ast.Node]) -> None:
