@@ -42,6 +42,7 @@ class Found:
     nested: str = ""  # the revision id of the suggestion this one was made inside
     section: str = ""
     move: str = ""  # the move range's name, pairing the two halves of a move
+    objects: list[str] = field(default_factory=list)  # footnotes, pictures added or removed
 
 
 @dataclass(slots=True)
@@ -105,7 +106,13 @@ class Story:
 
 
 def _text(pieces: list[Piece], kinds: tuple[str, ...], depth: int) -> str:
-    return "".join(MARK if p.mark else p.text for p in pieces if p.revs[depth].kind in kinds)
+    """The text of a change; objects (footnote marks, pictures) are no text: see _objects."""
+    return "".join(MARK if p.mark else p.text for p in pieces
+                   if p.revs[depth].kind in kinds and not p.obj)
+
+
+def _objects(pieces: list[Piece]) -> list[str]:
+    return [p.obj for p in pieces if p.obj]
 
 
 def _shape(story: Story, region: _Region, depth: int) -> list[Found]:
@@ -120,6 +127,7 @@ def _shape(story: Story, region: _Region, depth: int) -> list[Found]:
                       if p.in_original and p.revs[depth].kind not in INSERTED)
     first = pieces[0].para
     base: dict[str, Any] = dict(author=rev.author, date=rev.date, docx_id=rev.id,
+                                objects=_objects(pieces),
                 part=story.paragraphs[first].part, offset=start,
                 section=story.paragraphs[first].section,
                 nested=pieces[0].revs[depth - 1].id if depth else "")
@@ -131,7 +139,8 @@ def _shape(story: Story, region: _Region, depth: int) -> list[Found]:
     at_start = start == 0 or story.original[start - 1] == "\n"
     at_end = end >= len(story.original) or story.original[end] == "\n"
     if MARK not in inserted and MARK not in deleted:
-        kind = "replacement" if inserted and deleted else "insertion" if inserted else "deletion"
+        added = inserted or all(p.revs[depth].kind in INSERTED for p in pieces)  # a footnote mark
+        kind = "replacement" if inserted and deleted else "insertion" if added else "deletion"
         return [make(kind, text=inserted, deleted=deleted, paragraph=first)]
     if not deleted and inserted == MARK:
         return [make("split", text="", paragraph=first)]

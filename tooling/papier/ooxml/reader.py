@@ -173,6 +173,9 @@ def read_docx(path: Path, data: bytes | None = None) -> Reading:
     if body is not None:
         walker.story(body, "document.xml")
     del body, document  # a large tree is not kept while the next part is read
+    if not any(p.block for p in walker.paragraphs):  # no bookmarks at all (text pasted into a
+        for para in walker.paragraphs:             # new file): nothing is known to be front matter
+            para.front = False
     for kind in STORY_TYPES:
         for name in rels.get(kind, []):
             root = parse(parts, name, shown)

@@ -13,6 +13,7 @@ from lxml import etree
 from papier.ooxml.names import MC, Names
 
 REVISION_KINDS = ("ins", "del", "moveFrom", "moveTo")
+OBJECT = "\ufffc"  # a footnote reference or a picture in the text: shown to contexts, never text
 INSERTED = ("ins", "moveTo")
 REMOVED = ("del", "moveFrom")
 SKIP = frozenset(("rPr", "pPr", "sectPr", "tblPr", "tblGrid", "trPr", "tcPr", "instrText",
@@ -56,6 +57,7 @@ class Piece:
     revs: tuple[Revision, ...]  # outermost first
     para: int
     mark: bool = False  # the paragraph mark at the end of paragraph *para*
+    obj: str = ""  # "footnote", "endnote" or "picture": an object in the text, not text
 
     @property
     def in_original(self) -> bool:
@@ -75,12 +77,14 @@ class Paragraph:
     block: str | None = None
     table_block: str | None = None  # the table's block, for a paragraph in a table cell
     note: str = ""  # footnote or endnote id for the paragraphs of a note
+    front: bool = False  # before the first block of the body (title page, hints): no Markdown
     heading: bool = False
     listed: bool = False
     section: str = ""  # the last heading before it, as the reviewer saw it
     pieces: list[Piece] = field(default_factory=list)
     mark: Piece | None = None
     notes: list[str] = field(default_factory=list)  # footnote ids referenced here, in order
+    new_notes: list[str] = field(default_factory=list)  # notes the reviewer added here
 
     @property
     def original(self) -> str:
@@ -112,6 +116,7 @@ class StoryWalker:
         self.note_refs: dict[tuple[str, str], int] = {}  # (kind, note id) -> paragraph
         self._serial = 0
         self._section = ""
+        self._seen_block = False
 
     # ------------------------------------------------------------------ stories
 
@@ -222,13 +227,23 @@ class StoryWalker:
                 self._text(symbol(n.attr(child, "char")), st)
             elif name in ("footnoteReference", "endnoteReference") and st.para is not None:
                 ident = n.attr(child, "id")
-                st.para.notes.append(ident)
+                if any(r.kind in INSERTED for r in st.revs):
+                    st.para.new_notes.append(ident)  # the reviewer added this note
+                else:
+                    st.para.notes.append(ident)
                 self.note_refs[(name[:-9], ident)] = st.para.index
+                self._object(name[:-9], st)
+            elif name in ("drawing", "pict", "object") and child.find(f".//{n.w('txbxContent')}") is None:
+                self._object("picture", st)
             elif name == "commentReference" and st.para is not None:
                 self.refs[n.attr(child, "id")] = st.para.index
             elif name not in ("rPr", "instrText", "delInstrText"):
                 self._walk(child, st)  # drawings (text boxes), AlternateContent
         del st.revs[len(st.revs) - len(extra):]
+
+    def _object(self, kind: str, st: _State) -> None:
+        if st.para is not None:
+            st.para.pieces.append(Piece(OBJECT, tuple(st.revs), st.para.index, obj=kind))
 
     def _text(self, value: str, st: _State) -> None:
         if st.para is None or not value:
@@ -280,6 +295,9 @@ class StoryWalker:
             st.blocks.clear()  # an unanchored heading (the bibliography's) ends every block
         else:
             para.block = st.innermost()
+        if para.part == "document.xml" and not para.note:
+            self._seen_block = self._seen_block or para.block is not None
+            para.front = not self._seen_block
         if para.heading and para.part == "document.xml":
             self._section = para.current.strip() or para.original.strip()
         para.section = self._section

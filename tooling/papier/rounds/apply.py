@@ -4,6 +4,7 @@ them, or not at all (each refusal says where and why)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,44 +95,89 @@ def _delete_block(f: _File, start: int, end: int, source: str, deleted: str) -> 
     return start, stop, ""
 
 
+STRUCTURE = re.compile(r"^\s*(#|[-*+]\s|\d+[.)]\s|>|\|)")  # a heading, list item, quote, table row
+
+
+def _cell(anchors: dict[str, dict[str, Any]], ident: str, source: str) -> tuple[int, int] | None:
+    """For a table cell's block: where its text is in the row (its anchor's source is the
+    whole row); None for any other block. Refused if the row cannot be cut into its cells."""
+    record = anchors[ident]
+    if record["line"] != record["end_line"] or not source.lstrip().startswith("|"):
+        return None
+    same_row = sorted(i for i, a in anchors.items() if a["file"] == record["file"]
+                      and a["line"] == record["line"] == a["end_line"] and not i.startswith("fn-"))
+    pipes = [m.start() for m in re.finditer(r"(?<!\\)\|", source)]
+    cells = list(itertools.pairwise(pipes))
+    if len(cells) != len(same_row):
+        raise Refused("the table row cannot be cut into its cells")
+    left, right = cells[same_row.index(ident)]
+    return left + 1, right
+
+
+def _join(item: Item, record: dict[str, Any], f: _File, anchors: dict[str, dict[str, Any]],
+          source: str, end: int) -> Edit:
+    following = _next_block(anchors, record)
+    if following is None:
+        raise Refused("there is no following paragraph to join")
+    if STRUCTURE.match(source) or STRUCTURE.match(str(following.get("source", ""))):
+        raise Refused("it joins a heading, list item, quote or table with another block")
+    gap_end = f.span(following)[0]
+    if f.text[end:gap_end].strip():
+        raise Refused("something stands between the two paragraphs")
+    if not words(plain(source)).endswith(words(item.anchor.before)):
+        raise Refused("the paragraph no longer ends as sent")
+    return Edit(item, item.anchor.block, end, gap_end, " ")
+
+
+def _split(item: Item, source: str, a: int, b: int, start: int) -> Edit:
+    if STRUCTURE.match(source):
+        raise Refused("a split inside a heading, list item, quote or table is not a new paragraph")
+    if a == 0 or b == len(source.rstrip()) or not balanced(source[:a]):
+        raise Refused("the split is at the edge of the paragraph or inside formatting")
+    while a > 0 and source[a - 1] == " ":
+        a -= 1
+    while b < len(source) and source[b] in " \n":
+        b += 1
+    return Edit(item, item.anchor.block, start + a, start + b, "\n\n")
+
+
 def _edit(item: Item, record: dict[str, Any], f: _File, anchors: dict[str, dict[str, Any]],
           where: str, number: int) -> Edit:
     start, end, source = _block_source(f, record, where, number)
     anchor = item.anchor
     kind = item.kind
+    if item.record.get("objects"):
+        raise Refused("it adds or removes a footnote or a picture")
+    if anchor.method == "fuzzy":
+        raise Refused("its paragraph only resembles the text as sent (placed by similarity)")
+    cell = _cell(anchors, anchor.block, source)
+    structural = anchor.whole_paragraph or kind in (Kind.SPLIT, Kind.JOIN)
+    if (cell or anchor.block.startswith("fn-")) and structural:
+        raise Refused("a new, deleted, split or joined paragraph inside a table cell or footnote")
     if anchor.whole_paragraph and kind is Kind.INSERTION:
         return Edit(item, anchor.block, *_new_paragraph(item, source, end))
     if anchor.whole_paragraph and kind is Kind.DELETION:
         return Edit(item, anchor.block, *_delete_block(f, start, end, source, item.deleted))
     if kind is Kind.JOIN:
-        following = _next_block(anchors, record)
-        if following is None:
-            raise Refused("there is no following paragraph to join")
-        if source.lstrip().startswith("#") or str(following.get("source", "")).lstrip().startswith("#"):
-            raise Refused("it joins a paragraph with a heading")
-        gap_end = f.span(following)[0]
-        if f.text[end:gap_end].strip():
-            raise Refused("something stands between the two paragraphs")
-        if not words(plain(source)).endswith(words(anchor.before)[-12:].strip()):
-            raise Refused("the paragraph no longer ends as sent")
-        return Edit(item, anchor.block, end, gap_end, " ")
+        return _join(item, record, f, anchors, source, end)
     if "\n\n" in item.text or "\n\n" in item.deleted:
         raise Refused("the change spans paragraphs")
-    place = locate(source, anchor.before, item.deleted, anchor.after)
+    offset, text = (cell[0], source[cell[0]:cell[1]]) if cell else (0, source)
+    place = locate(text, anchor.before, item.deleted, anchor.after)
     if place is None:
-        raise Refused("the place of the change is not found exactly in the source")
-    a, b = place
+        raise Refused("the place of the change is not found exactly once in the source")
+    a, b = place[0] + offset, place[1] + offset
     if kind is Kind.DELETION:
         a, b = widen(source, a, b)
-    if not balanced(source[a:b]):
-        raise Refused("the change crosses formatting (**…**, `…`) in the source")
+    if not balanced(source[a:b]) or (a > 0 and source[a - 1] == "[" and source[b:b + 2] == "]("):
+        raise Refused("the change crosses formatting (**…**, `…`, [link](…)) in the source")
     if kind is Kind.SPLIT:
-        while a > 0 and source[a - 1] == " ":
-            a -= 1
-        while b < len(source) and source[b] in " \n":
-            b += 1
-        return Edit(item, anchor.block, start + a, start + b, "\n\n")
-    return Edit(item, anchor.block, start + a, start + b, escape(item.text))
+        return _split(item, source, a, b, start)
+    if "`" in source[:a] and not balanced(source[:a]):
+        raise Refused("the change is inside `code` in the source")
+    line_start = a == 0 or source[a - 1] == "\n"
+    return Edit(item, anchor.block, start + a, start + b,
+                escape(item.text, line_start=line_start, in_table=cell is not None))
 
 
 def _refresh(anchors: dict[str, dict[str, Any]], rel: str, old: _File, new_text: str,

@@ -13,6 +13,7 @@ from typing import Any
 from papier import fsutil
 from papier.errors import PapierError
 from papier.ooxml.package import read_file
+from papier.ooxml.story import OBJECT
 from papier.paper import load_paper
 from papier.rounds.docx_read import Found, Paragraph, Reading, read_docx
 from papier.rounds.identity import identify_reviewer, reviewer_note
@@ -81,7 +82,7 @@ def stelle(item: Found, para: Paragraph | None) -> str:
         if item.text:
             parts.append(f"[+{item.text}+]")
         mark = " ".join(parts)
-    out = f"{before} {mark} {after}".strip()
+    out = f"{before} {mark} {after}".strip().replace(OBJECT, "[…]")
     return ("…" if before else "") + out + ("…" if after else "")
 
 
@@ -96,18 +97,21 @@ class Anchorer:
             if not ident.startswith("fn-"):
                 self.by_text.setdefault(_norm(anchor["text"]), ident)
         self.texts = list(self.by_text)
-        self.cache: dict[str, str | None] = {}
+        self.cache: dict[str, tuple[str | None, str]] = {}
 
-    def _by_text(self, para: Paragraph) -> str | None:
-        key = _norm(para.original)
-        if not key:
-            return None
+    def _by_text(self, para: Paragraph) -> tuple[str | None, str]:
+        """The block whose text as sent is the paragraph's ("text"), or a close one ("fuzzy":
+        shown in the matrix, never applied)."""
+        key = _norm(para.original.replace(OBJECT, ""))
+        if not key or para.front:  # the title page and hints come from paper.yaml, not a chapter
+            return None, "none"
         if key not in self.cache:
             ident = self.by_text.get(key)
+            method = "text"
             if ident is None:
                 close = difflib.get_close_matches(key, self.texts, n=1, cutoff=FUZZY_CUTOFF)
-                ident = self.by_text[close[0]] if close else None
-            self.cache[key] = ident
+                ident, method = (self.by_text[close[0]], "fuzzy") if close else (None, "none")
+            self.cache[key] = (ident, method)
         return self.cache[key]
 
     def block_of(self, para: Paragraph | None, reading: Reading | None = None) -> tuple[str | None, str]:
@@ -119,16 +123,15 @@ class Anchorer:
             return None, "none"  # headers and footers come from the template, not the text
         if para.block and para.block in self.anchors:
             return para.block, "bookmark"
-        ident = self._by_text(para)
-        return ident, ("text" if ident else "none")
+        return self._by_text(para)
 
     def _note(self, para: Paragraph, reading: Reading) -> tuple[str | None, str]:
         """A footnote's paragraph: the definition [^n]: of the k-th note of the block
         whose paragraph carries the reference."""
         kind, _, ident = para.note.partition(":")
         at = reading.note_refs.get((kind, ident))
-        if at is None:
-            return None, "none"
+        if at is None or ident in reading.paragraphs[at].new_notes:
+            return None, "none"  # a note the reviewer added has no definition in the Markdown
         block, _ = self.block_of(reading.paragraphs[at], reading)
         if block is None:
             return None, "none"
@@ -203,6 +206,8 @@ def _entry(item: Found, reviewer: str, anchor: dict[str, Any], source: dict[str,
         entry["initials"] = item.initials
     if item.nested:
         entry["nested"] = item.nested  # made inside another suggestion (revision id)
+    if item.objects:
+        entry["objects"] = list(item.objects)  # footnotes or pictures added or removed
     entry["replies"] = item.replies  # Word threads only comments; kept on every item alike
     entry["resolved"] = item.resolved
     entry["anchor"] = anchor

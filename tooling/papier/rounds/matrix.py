@@ -45,6 +45,9 @@ def _suggestion(entry: Any) -> str:
         out = f"Absätze verbinden: „…{before}“ und „{after}…“"
     else:
         return text
+    if entry.get("objects"):
+        names = {"footnote": "Fußnote", "endnote": "Endnote", "picture": "Bild"}
+        out += " (mit " + ", ".join(names.get(o, o) for o in entry["objects"]) + ")"
     if entry.get("nested"):
         out += " (innerhalb eines anderen Vorschlags)"
     return out

@@ -11,8 +11,10 @@ import re
 FOLD = str.maketrans({"„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'", "\u00a0": " ",
                       "\u202f": " ", "\u2011": "-", "\t": " ", "\n": " "})
 MARKERS = "*_~`"
+OBJECT = "\ufffc"  # what the reader puts where a footnote mark or a picture stands
 MARKUP = [
-    (re.compile(r"\[\^[^\]\s]+\](?!:)"), ""),  # footnote references
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?"), OBJECT),  # pictures
+    (re.compile(r"\[\^[^\]\s]+\](?!:)"), OBJECT),  # footnote references
     (re.compile(r"^\[\^[^\]\s]+\]:\s*"), ""),  # a footnote definition's label
     (re.compile(r"\]\([^)]*\)"), ""),  # link targets
     (re.compile(r"\{[#.][^}]*\}"), ""),  # attributes
@@ -20,7 +22,8 @@ MARKUP = [
     (re.compile(r"\\(.)"), r"\1"),  # escapes
     (re.compile(r"[\[\]*_~`]"), ""),
 ]
-ESCAPE = re.compile(r"([\\*_`\[\]<@])")
+ESCAPE = re.compile(r"([\\*_`\[\]<@~^])")
+LINE_START = re.compile(r"^(\s*)([-+*>#]|\d+[.)])(?=\s|$)")
 HEADING_NUMBER = re.compile(r"^\d+(\.\d+)*\s+")
 
 
@@ -39,10 +42,38 @@ def words(text: str) -> str:
     return " ".join(fold(text).split())
 
 
-def escape(text: str) -> str:
-    """Text as typed by a reviewer, safe in Markdown (no accidental emphasis, links,
-    citations)."""
-    return ESCAPE.sub(r"\\\1", text)
+def escape(text: str, line_start: bool = False, in_table: bool = False) -> str:
+    """Text as typed by a reviewer, safe in Markdown: no accidental emphasis, links,
+    citations, sub- or superscripts, list items or headings (at a line start), or table
+    columns (in a table row)."""
+    out = ESCAPE.sub(r"\\\1", text)
+    if in_table:
+        out = out.replace("|", "\\|")
+    if line_start:
+        out = LINE_START.sub(lambda m: m.group(1) + _escaped_marker(m.group(2)), out, count=1)
+    return out
+
+
+def _escaped_marker(marker: str) -> str:
+    return marker[:-1] + "\\" + marker[-1] if marker[0].isdigit() else "\\" + marker
+
+
+OBJECTS = re.compile(r"!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?|\[\^[^\]\s]+\](?!:)")
+
+
+def _masked(source: str) -> tuple[str, list[tuple[int, int]]]:
+    """*source* with each footnote mark and picture shown as the reader shows it (OBJECT),
+    padded to its length so that positions stay the same; and where they are."""
+    spans = [m.span() for m in OBJECTS.finditer(source)]
+    out = list(source)
+    for a, b in spans:
+        out[a:b] = [OBJECT] + ["\x00"] * (b - a - 1)
+    return "".join(out), spans
+
+
+def _snap(position: int, spans: list[tuple[int, int]]) -> int:
+    """A position inside a footnote mark or picture moves to its end."""
+    return next((b for a, b in spans if a < position < b), position)
 
 
 def _blocks(source: str, window: str) -> list[tuple[int, int, int]]:
@@ -68,14 +99,15 @@ def _end(blocks: list[tuple[int, int, int]], j: int) -> int | None:
 
 def locate(source: str, before: str, deleted: str, after: str) -> tuple[int, int] | None:
     """(start, end) in *source* of the text *deleted* (or the point, when it is empty)
-    that stands between *before* and *after* in the rendered text; None if unsure."""
+    that stands between *before* and *after* in the rendered text; None if unsure: the
+    reviewer's words must occur exactly once in what the source shows, and the place found
+    must have all of them around it."""
     window = before + deleted + after
-    if not window.strip():
+    core = words(window)
+    if not core or words(plain(source)).count(core) != 1:
         return None
-    blocks = _blocks(source, window)
-    matched = sum(n for _i, _j, n in blocks)
-    if matched < 0.75 * len(window.strip()):
-        return None
+    masked, spans = _masked(source)
+    blocks = _blocks(masked, window)
     a, b = len(before), len(before) + len(deleted)
     if deleted:
         start, end = _start(blocks, a), _end(blocks, b)
@@ -84,6 +116,7 @@ def locate(source: str, before: str, deleted: str, after: str) -> tuple[int, int
         end = start
     if start is None or end is None or end < start:
         return None
+    start, end = _snap(start, spans), _snap(end, spans)
     if deleted and words(plain(source[start:end])) != words(deleted):
         return None
     if not _context_ok(source, start, end, before, after):
@@ -92,21 +125,22 @@ def locate(source: str, before: str, deleted: str, after: str) -> tuple[int, int
 
 
 def _context_ok(source: str, start: int, end: int, before: str, after: str) -> bool:
-    """The words right before and after the place are the reviewer's context."""
-    left = words(plain(source[max(0, start - 80):start]))
-    right = words(plain(source[end:end + 80]))
-    tail = words(before)[-12:].strip()
-    head = words(after)[:12].strip()
+    """All the words before and after the place are the reviewer's context."""
+    left = words(plain(source[:start]))
+    right = words(plain(source[end:]))
+    tail, head = words(before), words(after)
     ok_left = not tail or left.endswith(tail) or left.endswith(HEADING_NUMBER.sub("", tail))
     ok_right = not head or right.startswith(head)
-    return ok_left and ok_right if (tail and head) else (ok_left and ok_right and bool(tail or head))
+    return ok_left and ok_right and bool(tail or head)
 
 
 def balanced(snippet: str) -> bool:
-    """No emphasis or code marker opened or closed without its partner inside *snippet*."""
+    """No emphasis, code or link marker opened or closed without its partner inside
+    *snippet*."""
     bare = re.sub(r"\\.", "", snippet)
     return all(bare.count(m) % 2 == 0 for m in ("**", "__", "`")) and \
-        bare.replace("**", "").count("*") % 2 == 0 and bare.replace("__", "").count("_") % 2 == 0
+        bare.replace("**", "").count("*") % 2 == 0 and bare.replace("__", "").count("_") % 2 == 0 \
+        and not any(c in bare for c in "[]")
 
 
 def widen(source: str, start: int, end: int) -> tuple[int, int]:
