@@ -48,6 +48,15 @@ def test_a_file_that_matches_nothing_is_reported_loudly(workspace: Workspace, ca
     assert "ohne Zuordnung<br>Kopfzeile" in matrix and "Einfügen: „Vertraulich“" in matrix
 
 
+def test_inserted_table_rows_are_reported(workspace: Workspace, capsys) -> None:
+    _open(workspace, capsys)
+    row = ('<w:tbl><w:tr><w:trPr><w:ins w:id="1" w:author="X"/></w:trPr><w:tc>'
+           + para(rev("ins", 2, run("Berlin"))) + "</w:tc></w:tr></w:tbl>")
+    table = make_docx(workspace.root / "zeile-bmfsfj.docx", row)
+    assert main(["round", "collect", POSITION, str(table)]) == 0
+    assert "1 table row(s) inserted or deleted" in capsys.readouterr().err
+
+
 def test_an_empty_file_says_so(workspace: Workspace, capsys) -> None:
     _open(workspace, capsys)
     plain = make_docx(workspace.root / "leer-bmfsfj.docx", para(run("Nur Text, nichts markiert.")))

@@ -34,6 +34,7 @@ class FileResult:
     read: int = 0  # comments and suggestions in the file
     unplaced: int = 0  # of them, with no place in the Markdown
     formatting: int = 0  # formatting changes (not taken: formatting comes from the template)
+    rows: int = 0  # table rows inserted or deleted as rows (their text is in the items)
     note: str = ""  # e.g. --reviewer overriding the reviewer the file names
 
 
@@ -51,6 +52,9 @@ def collect_warnings(result: FileResult) -> list[str]:
     if result.formatting:
         out.append(f"{result.path}: {result.formatting} formatting change(s) not taken (formatting "
                    "comes from the template)")
+    if result.rows:
+        out.append(f"{result.path}: {result.rows} table row(s) inserted or deleted; their text is in "
+                   "the items, but new or removed rows must be made in the Markdown table by hand")
     if not result.read and not result.formatting and not result.already:
         out.append(f"{result.path}: no comments and no tracked changes found; if the reviewer edited "
                    "without change tracking, ask them to compare documents in Word and send the result")
@@ -245,6 +249,7 @@ class _Ledger:
         in_file: Counter[tuple[Any, ...]] = Counter()
         result.read = len(reading.found)
         result.formatting = sum(reading.formatting.values())
+        result.rows = sum(reading.rows.values())
         for item in reading.found:
             anchor = anchorer.anchor(item, reading)
             result.unplaced += not anchor["file"]
