@@ -18,7 +18,7 @@ from papier.cache import tool_fingerprint
 from papier.errors import PapierError
 from papier.paper import Paper, load_paper
 from papier.stamp import Stamp, make_stamp
-from papier.versions import source_state
+from papier.versions import checkout, resolve, source_state
 from papier.workspace import Workspace
 from papier.writers import FORMATS, make_context
 from papier.writers.registry import write
@@ -156,7 +156,6 @@ def build_at(ws: Workspace, rev: str, slugs: list[str] | None = None,
     The working tree is not touched; outputs go to build/<slug>/at-<rev>/ so that they never
     pass for a build of the working tree. Stamps and dates come from the commit.
     """
-    from papier.versions import checkout, resolve
 
     target = (out_dir or ws.build_dir).resolve()
     results: list[Result] = []

@@ -30,7 +30,7 @@ def paper_folder(ws: Workspace, slug: str, *parts: str) -> Path:
 @cache
 def tool_fingerprint() -> str:
     """papier's own code, pandoc's and Typst's versions: a change to any rebuilds."""
-    import typst  # lazy: costs 0.1 s at start-up, and only builds need it
+    import typst  # noqa: PLC0415 - lazy: Typst is slow to load
 
     digest = hashlib.sha256(f"{__version__} {pandoc.version()}".encode())
     digest.update(getattr(typst, "__version__", "").encode())

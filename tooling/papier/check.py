@@ -9,6 +9,8 @@ from papier.data.analysis import FILE, load_analysis
 from papier.errors import Problem
 from papier.language.check import check_language, fix_language
 from papier.paper import read_paper
+from papier.rounds.decisions import validate_items
+from papier.rounds.store import load_round, round_numbers
 from papier.workspace import Workspace
 
 
@@ -16,8 +18,6 @@ def check_paper(ws: Workspace, slug: str) -> list[Problem]:
     paper, problems = read_paper(ws, slug)
     if paper is not None:
         problems = problems + assemble(paper, citeproc=False, render=False).problems
-        from papier.rounds.decisions import validate_items
-        from papier.rounds.store import load_round, round_numbers
 
         for number in round_numbers(paper):
             problems += validate_items(load_round(paper, number))

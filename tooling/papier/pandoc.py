@@ -15,7 +15,7 @@ READER = "commonmark_x+sourcepos+implicit_figures"
 
 @cache
 def executable() -> str:
-    import pypandoc  # imported late: it is slow to import and not always needed
+    import pypandoc  # noqa: PLC0415 - lazy: pypandoc is slow to load
 
     path: str = pypandoc.get_pandoc_path()
     return path

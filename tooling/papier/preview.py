@@ -28,6 +28,8 @@ from papier.stamp import make_stamp
 from papier.versions import source_state
 from papier.workspace import Workspace
 from papier.writers import make_context
+from papier.writers.html import write_html
+from papier.writers.pdf import PDF_STANDARDS, meta_json, typst_blocks, typst_source
 
 RELOAD = ("<script>/* papier preview */ (function poll(v){fetch('/__version').then(r=>r.text())"
           ".then(t=>{if(v&&t!==v){location.reload()}else{setTimeout(()=>poll(t),500)}})"
@@ -50,10 +52,8 @@ class Preview:
 
     def rebuild(self) -> list[Path]:
         """Build the PDF (and HTML) once; the paths written."""
-        import typst
+        import typst  # noqa: PLC0415 - lazy: Typst is slow to load
 
-        from papier.writers.html import write_html
-        from papier.writers.pdf import PDF_STANDARDS, meta_json, typst_source
 
         paper = load_paper(self.ws, self.slug)
         brand = load_brand(self.ws)
@@ -86,7 +86,6 @@ class Preview:
     def body(self, ctx: Any) -> str:
         """Typst markup of the body, converted chapter by chapter; unchanged chapters are
         not converted again."""
-        from papier.writers.pdf import typst_blocks
 
         blocks, refs = ctx.assembled.doc["blocks"], ctx.assembled.refs
         groups: list[list[Any]] = []

@@ -11,7 +11,7 @@ from papier.workspace import Workspace
 
 
 def svg_to_png(ws: Workspace, svg: Path, font_dirs: list[Path], width_cm: float = 16.0) -> Path:
-    import typst
+    import typst  # noqa: PLC0415 - lazy: Typst is slow to load
 
     digest = hashlib.sha256(svg.read_bytes() + f"{width_cm}".encode()).hexdigest()[:16]
     out = cache.folder(ws, cache.RASTER) / f"{svg.stem}-{digest}.png"

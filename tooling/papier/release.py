@@ -17,8 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from papier import fsutil, i18n, yamlio
+from papier.build import build
+from papier.check import check
 from papier.errors import PapierError, ReleaseRefused
 from papier.paper import Paper, load_paper, update_paper_yaml
+from papier.rounds.decisions import undecided
+from papier.rounds.store import load_items, load_round, round_numbers
 from papier.versions import (
     Version,
     VersionError,
@@ -52,7 +56,6 @@ class RoundSummary:
 
 
 def round_summaries(paper: Paper) -> list[RoundSummary]:
-    from papier.rounds.store import load_items, load_round, round_numbers
 
     out = []
     for number in round_numbers(paper):
@@ -64,9 +67,6 @@ def round_summaries(paper: Paper) -> list[RoundSummary]:
 
 
 def _refusals(ws: Workspace, paper: Paper, key: tuple[int, int, int]) -> list[str]:
-    from papier.check import check
-    from papier.rounds.decisions import undecided
-    from papier.rounds.store import load_items, load_round, round_numbers
 
     slug = paper.slug
     reasons = []
@@ -139,7 +139,6 @@ class Released:
 
 def release(ws: Workspace, slug: str, version: str, draft: bool = False,
             today: dt.date | None = None) -> Released:
-    from papier.build import build
 
     key = parse_version(version)
     if key is None:

@@ -36,7 +36,7 @@ def tag_name(slug: str, version: str) -> str:
 
 
 def repo_of(ws: Workspace) -> git.Repo:
-    import git  # GitPython; imported late because it is slow to import
+    import git  # noqa: PLC0415 - lazy: GitPython is slow to load
 
     root = ws.origin.repo_root if ws.origin else ws.root
     try:
@@ -108,7 +108,7 @@ def versions(ws: Workspace, slug: str) -> list[Version]:
 
 def resolve(ws: Workspace, slug: str, spec: str | None) -> Revision:
     """A version (0.2.0, v0.2.0), a tag, or any git revision; None is the working tree."""
-    import git
+    import git  # noqa: PLC0415 - lazy: GitPython is slow to load
 
     if spec is None:
         return Revision(WORKTREE, None)
@@ -198,7 +198,7 @@ class SourceState:
 
 def source_state(paper: Paper) -> SourceState:
     """The last commit touching the paper's folder, and whether the folder has changes."""
-    import git  # GitPython; imported late because it is slow to import
+    import git  # noqa: PLC0415 - lazy: GitPython is slow to load
 
     origin = paper.workspace.origin
     if origin is not None:  # a past version: everything from its commit, nothing from the clock
@@ -224,7 +224,7 @@ def source_state(paper: Paper) -> SourceState:
 
 def head_commit(ws: Workspace) -> str:
     """The full hash of the workspace's HEAD commit; "" outside git or before a commit."""
-    import git  # GitPython; imported late because it is slow to import
+    import git  # noqa: PLC0415 - lazy: GitPython is slow to load
 
     try:
         return git.Repo(ws.root, search_parent_directories=True).head.commit.hexsha

@@ -14,6 +14,7 @@ from papier.data.charts import ChartData
 from papier.data.csvfile import DataError
 from papier.data.tables import Where, check_options, note_block, pandoc_table, source_note
 from papier.errors import Problem
+from papier.paper import schema_problems
 from papier.workspace import Workspace
 
 FILE = "analysis.yaml"
@@ -45,7 +46,6 @@ class Analysis:
 
 def load_analysis(ws: Workspace, path: Path, shown: str) -> tuple[Analysis | None, list[Problem]]:
     """Read and validate analysis.yaml; problems (errors and warnings) carry their lines."""
-    from papier.paper import schema_problems
 
     data, problems = yamlio.load_cached(path, shown)  # check reads it, and the text's .analysis
     if problems:

@@ -93,7 +93,7 @@ def _font_files(brand: Brand) -> list[Path]:
 
 @cache
 def _matplotlib_version() -> str:
-    import importlib.metadata
+    import importlib.metadata  # noqa: PLC0415 - lazy: only for the chart cache key
 
     return importlib.metadata.version("matplotlib")  # without importing matplotlib itself
 
@@ -108,10 +108,10 @@ def cache_path(cache_dir: Path, chart: ChartData, brand: Brand, lang: str) -> Pa
 
 def render_svg(chart: ChartData, brand: Brand, lang: str) -> bytes:
     """Draw *chart*: 16 cm wide, brand colours and font, German numbers on the axis."""
-    import matplotlib
-    from matplotlib import font_manager
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    import matplotlib  # noqa: PLC0415 - lazy: matplotlib: 0.3 s, only for a new chart
+    from matplotlib import font_manager  # noqa: PLC0415 - lazy: matplotlib: 0.3 s, only for a new chart
+    from matplotlib.figure import Figure  # noqa: PLC0415 - lazy: matplotlib: 0.3 s, only for a new chart
+    from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: PLC0415 - lazy
 
     with _LOCK:
         for path in _font_files(brand):

@@ -4,12 +4,15 @@ properties, line numbers, revision marks, picture descriptions."""
 from __future__ import annotations
 
 import re
+import zipfile
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
+from papier import fsutil
 from papier.ooxml.names import CUSTOM_REL, PIC_NS, TRANSITIONAL, VT_NS, WP_NS
 
 W_NS = TRANSITIONAL["w"]
@@ -128,9 +131,7 @@ PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 def rewrite_parts(path: Any, edits: dict[str, Any]) -> None:
     """Rewrite parts of the DOCX at *path* in place: {part name: fn(bytes | None) -> bytes}."""
-    import zipfile
 
-    from papier import fsutil
 
     with zipfile.ZipFile(path) as src:
         names = src.namelist()
@@ -145,7 +146,6 @@ def rewrite_parts(path: Any, edits: dict[str, Any]) -> None:
 
 
 def _custom_xml(props: dict[str, str]) -> bytes:
-    from xml.sax.saxutils import escape, quoteattr
 
     items = "".join(
         f'<property fmtid="{PROPERTY_FMTID}" pid="{pid}" name={quoteattr(name)}>'

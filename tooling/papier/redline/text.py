@@ -12,6 +12,7 @@ from papier import pandoc_ast as ast
 from papier.redline.align import DELETION, Differ, is_change
 from papier.redline.compare import Comparison
 from papier.writers import Context, number_captions
+from papier.writers.html import write_html
 
 
 def _html_marks(node: ast.Node) -> list[ast.Node] | None:
@@ -57,7 +58,6 @@ def merged_context(comp: Comparison) -> Context:
 
 
 def write_text_redline(comp: Comparison, out: Path, to: str) -> None:
-    from papier.writers.html import write_html
 
     ctx = merged_context(comp)
     for name in ("title", "subtitle", "key_messages"):

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from papier import yamlio
 from papier.errors import Problem
 from papier.paper import Paper, load_paper
 from papier.rounds.items import Item, items_of
@@ -31,7 +32,7 @@ FLAG_TO_DECISION = {"accept": "übernommen", "partly": "teilweise", "reject": "a
 def set_status(paper: Paper, status: str) -> None:
     """opening.set_status, imported when a round closes: opening brings python-docx, which
     status and decide do not need."""
-    from papier.rounds.opening import set_status as set_paper_status
+    from papier.rounds.opening import set_status as set_paper_status  # noqa: PLC0415 - lazy
 
     set_paper_status(paper, status)
 
@@ -121,7 +122,6 @@ def close(ws: Workspace, slug: str, today: dt.date | None = None, force: str | N
 
 def validate_items(rnd: Round) -> list[Problem]:
     """Hand edits of comments.yaml, checked by papier check."""
-    from papier import yamlio
 
     path = rnd.comments_path
     if not path.is_file():

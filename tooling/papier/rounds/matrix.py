@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import string
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -100,20 +101,18 @@ def _markdown(table: list[list[str]], title: str) -> str:
 
 
 def _xlsx(table: list[list[str]], out: Path, title: str) -> None:
-    import sys
-
     if "openpyxl" not in sys.modules and "numpy" not in sys.modules:
         # openpyxl imports numpy only to take numpy numbers as cell values; the matrix holds
         # text, and importing numpy took a fifth of a whole `papier round matrix` of 1,000
         # items. Kept out for that one import (None in sys.modules: the import fails).
         sys.modules["numpy"] = None  # type: ignore[assignment]
         try:
-            import openpyxl  # noqa: F401
+            import openpyxl  # noqa: F401, PLC0415 - loaded here, without numpy
         finally:
             del sys.modules["numpy"]
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
-    from openpyxl.styles.fonts import DEFAULT_FONT
+    from openpyxl import Workbook  # noqa: PLC0415 - lazy: openpyxl only for XLSX
+    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill  # noqa: PLC0415 - lazy
+    from openpyxl.styles.fonts import DEFAULT_FONT  # noqa: PLC0415 - lazy: openpyxl only for XLSX
 
     book = Workbook()
     # one style for every body cell, assigned by name: a new Alignment per cell made 10,000
@@ -148,10 +147,10 @@ def _xlsx(table: list[list[str]], out: Path, title: str) -> None:
 
 
 def _docx(table: list[list[str]], out: Path, title: str) -> None:
-    import docx
-    from docx.enum.section import WD_ORIENT
-    from docx.oxml import OxmlElement
-    from docx.shared import Cm, Pt
+    import docx  # noqa: PLC0415 - lazy: python-docx only for DOCX
+    from docx.enum.section import WD_ORIENT  # noqa: PLC0415 - lazy: python-docx only for DOCX
+    from docx.oxml import OxmlElement  # noqa: PLC0415 - lazy: python-docx only for DOCX
+    from docx.shared import Cm, Pt  # noqa: PLC0415 - lazy: python-docx only for DOCX
 
     document = docx.Document()
     section = document.sections[0]

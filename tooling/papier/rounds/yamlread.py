@@ -210,8 +210,8 @@ def _general_loader() -> Any:
     """A libyaml (C) safe loader with YAML 1.2's core schema, as ruamel reads: yes/no/on/off
     stay text, and so do unquoted dates and times (the text that was written); a duplicate
     key is an error."""
-    import yaml
-    from yaml.constructor import ConstructorError, SafeConstructor
+    import yaml  # noqa: PLC0415 - lazy: libyaml only for a hand-edited file
+    from yaml.constructor import ConstructorError, SafeConstructor  # noqa: PLC0415 - lazy
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -250,7 +250,7 @@ def _general_loader() -> Any:
 
 
 def general_load(text: str) -> Any:
-    import yaml
+    import yaml  # noqa: PLC0415 - lazy: libyaml only for a hand-edited file
 
     return yaml.load(text, Loader=_general_loader())  # a safe loader (libyaml), see above
 

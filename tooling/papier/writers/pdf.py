@@ -122,7 +122,7 @@ def typst_source(ctx: Context, body: str | None = None) -> str:
 
 
 def write_pdf(ctx: Context, out: Path, timestamp: dt.date | None = None) -> None:
-    import typst
+    import typst  # noqa: PLC0415 - lazy: Typst is slow to load
 
     work = ctx.work_dir
     work.mkdir(parents=True, exist_ok=True)
