@@ -19,17 +19,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from papier import fsutil
+from papier import cache, fsutil
 from papier.assemble import assemble_valid
 from papier.brand import load_brand
-from papier.errors import PapierError, PortUnavailable, ToolError
+from papier.errors import PapierError, PortUnavailable
 from papier.paper import load_paper
 from papier.stamp import make_stamp
 from papier.versions import source_state
 from papier.workspace import Workspace
 from papier.writers import make_context
 from papier.writers.html import write_html
-from papier.writers.pdf import PDF_STANDARDS, meta_json, typst_blocks, typst_source
+from papier.writers.pdf import TypstSession, typst_blocks
 
 RELOAD = ("<script>/* papier preview */ (function poll(v){fetch('/__version').then(r=>r.text())"
           ".then(t=>{if(v&&t!==v){location.reload()}else{setTimeout(()=>poll(t),500)}})"
@@ -41,7 +41,7 @@ class Preview:
     ws: Workspace
     slug: str
     html: bool = False
-    compiler: Any = None
+    typst: TypstSession = field(default_factory=TypstSession)
     version: int = 0
     seen: dict[Path, int] = field(default_factory=dict)
     converted: dict[str, str] = field(default_factory=dict)  # chapter blocks -> Typst markup
@@ -52,28 +52,14 @@ class Preview:
 
     def rebuild(self) -> list[Path]:
         """Build the PDF (and HTML) once; the paths written."""
-        import typst  # noqa: PLC0415 - lazy: Typst is slow to load
-
-
         paper = load_paper(self.ws, self.slug)
         brand = load_brand(self.ws)
-        work = self.ws.cache_dir / self.slug / "preview"
+        work = cache.paper_folder(self.ws, self.slug, "preview")
         stamp = make_stamp(paper, source_state(paper), False)
         ctx = make_context(assemble_valid(paper), brand, stamp, False, work)
-        work.mkdir(parents=True, exist_ok=True)
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        _write_if_changed(work / "meta.json", _json(meta_json(ctx)))
-        main = work / "main.typ"
-        _write_if_changed(main, typst_source(ctx, self.body(ctx)))
-        if self.compiler is None:
-            self.compiler = typst.Compiler(str(main), root=str(self.ws.root),
-                                           font_paths=[str(p) for p in brand.font_dirs])
         pdf = self.out_dir / f"{self.slug}.pdf"
-        with fsutil.atomic_path(pdf) as tmp:
-            try:
-                self.compiler.compile(output=str(tmp), format="pdf", pdf_standards=PDF_STANDARDS)
-            except (RuntimeError, typst.TypstError) as exc:
-                raise ToolError("typst", str(exc), paper.rel(main)) from exc
+        self.typst.compile(ctx, pdf, self.body(ctx))
         written = [pdf]
         if self.html:
             page = self.out_dir / "index.html"
@@ -155,16 +141,6 @@ def _bind(port: int, handler: Any) -> http.server.ThreadingHTTPServer:
         if exc.errno == errno.EACCES:
             raise PortUnavailable(f"port {port} is not allowed for this user; {FIX}") from None
         raise PortUnavailable(f"cannot serve on port {port}: {exc.strerror or exc}; {FIX}") from None
-
-
-def _json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False)
-
-
-def _write_if_changed(path: Path, text: str) -> None:
-    """Typst notices a changed file; an unchanged one is left alone (and stays cached)."""
-    if not path.is_file() or path.read_text("utf-8") != text:
-        fsutil.write_text(path, text)
 
 
 def watch(ws: Workspace, slug: str, html: bool, port: int, report: Callable[[str], None],
