@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from papier import fsutil
-from papier.assemble import assemble_valid
 from papier.brand import Brand, load_brand
 from papier.cache import tool_fingerprint
 from papier.errors import PapierError
@@ -20,7 +19,7 @@ from papier.paper import Paper, load_paper
 from papier.stamp import Stamp, make_stamp
 from papier.versions import checkout, resolve, source_state
 from papier.workspace import Workspace
-from papier.writers import FORMATS, make_context
+from papier.writers import FORMATS, prepare
 from papier.writers.registry import write
 
 
@@ -98,7 +97,7 @@ def build_paper(ws: Workspace, brand: Brand, slug: str, formats: Iterable[str], 
     if not todo:
         return results
     try:
-        ctx = make_context(assemble_valid(paper), brand, stamp, final, key_dir)
+        ctx = prepare(paper, brand, stamp, key_dir, final=final)
     except PapierError as exc:
         return failed([fmt for fmt, _out, _key in todo], exc)
     key_dir.mkdir(parents=True, exist_ok=True)

@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from papier import cache, fsutil
-from papier.assemble import assemble_valid
 from papier.brand import load_brand
 from papier.errors import PapierError, PortUnavailable
 from papier.paper import load_paper
 from papier.stamp import make_stamp
 from papier.versions import source_state
 from papier.workspace import Workspace
-from papier.writers import make_context
+from papier.writers import prepare
 from papier.writers.html import write_html
 from papier.writers.pdf import TypstSession, typst_blocks
 
@@ -56,7 +55,7 @@ class Preview:
         brand = load_brand(self.ws)
         work = cache.paper_folder(self.ws, self.slug, "preview")
         stamp = make_stamp(paper, source_state(paper), False)
-        ctx = make_context(assemble_valid(paper), brand, stamp, False, work)
+        ctx = prepare(paper, brand, stamp, work)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         pdf = self.out_dir / f"{self.slug}.pdf"
         self.typst.compile(ctx, pdf, self.body(ctx))

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from papier import i18n
+from papier import cache, i18n
 from papier import pandoc_ast as ast
-from papier.assemble import assemble_valid
 from papier.brand import Brand, load_brand
 from papier.paper import load_paper
 from papier.redline.align import Marks
@@ -20,7 +19,7 @@ from papier.redline.text import write_text_redline
 from papier.stamp import Stamp, page_footer
 from papier.versions import Revision, VersionError, checkout, last_version, resolve, user_name
 from papier.workspace import Workspace
-from papier.writers import make_context
+from papier.writers import prepare
 
 TARGETS = ("docx", "html", "md")
 
@@ -28,9 +27,8 @@ TARGETS = ("docx", "html", "md")
 def _side(ws: Workspace, revision: Revision, brand: Brand, slug: str) -> Side:
     """One version, assembled; its stamp is set once both sides are known."""
     paper = load_paper(ws, slug)
-    ctx = make_context(assemble_valid(paper), brand, Stamp("", page_footer(paper.lang)), False,
-                       ws.cache_dir / slug / "redline")
-    ctx.work_dir.mkdir(parents=True, exist_ok=True)
+    ctx = prepare(paper, brand, Stamp("", page_footer(paper.lang)),
+                  cache.paper_folder(ws, slug, "redline"))
     return Side(revision, ws, ctx)
 
 

@@ -31,7 +31,7 @@ from papier.rounds.store import (
 from papier.stamp import Stamp, page_footer
 from papier.versions import head_commit, source_state
 from papier.workspace import SLUG_RE, Workspace
-from papier.writers import Context, make_context
+from papier.writers import Context, prepare
 from papier.writers.docx import HINTS_STYLE, MESSAGES_TITLE_STYLE, PAGE_BREAK, Layout, styled, write_docx
 
 DEFAULT_WEEKS = 3
@@ -131,8 +131,8 @@ def _write_copies(ws: Workspace, paper: Paper, assembled: Assembled, number: int
     header = (f"{i18n.label(lang, 'entwurf')} – {i18n.label(lang, 'round')} {number} – "
               f"{i18n.label(lang, 'deadline')}: {i18n.format_date(deadline, lang)}")
     brand = load_brand(ws)
-    ctx = make_context(assembled, brand, Stamp(header, page_footer(lang)), False,
-                       cache.paper_folder(ws, paper.slug))
+    ctx = prepare(paper, brand, Stamp(header, page_footer(lang)), cache.paper_folder(ws, paper.slug),
+                  assembled=assembled)
     contact = paper.contact
     return_to = (f"{contact.get('name', '')} ({contact.get('email', '')})" if contact
                  else paper.authors[0].name)
