@@ -1,5 +1,5 @@
 """The records that travel between the pipeline's stages: a chapter as read, the assembled
-document with its source map, and the anchors of a reviewer draft."""
+document with the span of each chapter, and the anchors of a reviewer draft."""
 
 from __future__ import annotations
 
@@ -10,14 +10,6 @@ from typing import Any
 from papier import pandoc_ast as ast
 from papier.errors import Problem
 from papier.paper import Paper
-
-
-@dataclass(frozen=True)
-class SourceRef:
-    """Where a block starts: file relative to the paper folder, 1-based line."""
-
-    file: str
-    line: int
 
 
 @dataclass
@@ -38,7 +30,6 @@ class Anchor:
 class Chapter:
     path: Path
     blocks: list[ast.Node]
-    refs: list[SourceRef]
     problems: list[Problem] = field(default_factory=list)
     ids: list[tuple[str, int, bool]] = field(default_factory=list)  # id, line, explicit
     links: list[tuple[str, int]] = field(default_factory=list)
@@ -50,6 +41,8 @@ class Chapter:
 class Assembled:
     paper: Paper
     doc: dict[str, Any]
-    refs: list[SourceRef]  # one per top-level block of doc["blocks"]
     problems: list[Problem]
     anchors: list[Anchor] = field(default_factory=list)  # only with assemble(anchors=True)
+    # where each chapter's blocks are in doc["blocks"]: (file, first, end); the bibliography
+    # that citeproc adds is a span of its own
+    spans: list[tuple[str, int, int]] = field(default_factory=list)

@@ -72,14 +72,8 @@ class Preview:
         """Typst markup of the body, converted chapter by chapter; unchanged chapters are
         not converted again."""
 
-        blocks, refs = ctx.assembled.doc["blocks"], ctx.assembled.refs
-        groups: list[list[Any]] = []
-        last = None
-        for block, ref in zip(blocks, refs, strict=False):
-            if ref.file != last:
-                groups.append([])
-                last = ref.file
-            groups[-1].append(block)
+        blocks = ctx.assembled.doc["blocks"]
+        groups = [blocks[first:end] for _file, first, end in ctx.assembled.spans]
         parts = []
         converted = {}
         for group in groups:

@@ -43,19 +43,24 @@ def assemble(paper: Paper, citeproc: bool = True, anchors: bool = False,
                                     f"cannot read the bibliography: {exc}"))
             bib_keys = set()
     problems += cross_checks(paper, chapters, bib_keys)
-    blocks = [b for c in chapters for b in c.blocks]
-    refs = [r for c in chapters for r in c.refs]
-    table_captions(blocks, refs)
+    spans = []
+    blocks: list[Any] = []
+    for chapter in chapters:
+        table_captions(chapter.blocks)  # a caption stays in its chapter
+        spans.append((paper.rel(chapter.path), len(blocks), len(blocks) + len(chapter.blocks)))
+        blocks += chapter.blocks
     doc: dict[str, Any] = {
         "pandoc-api-version": [1, 23, 1, 1],
         "meta": {},
         "blocks": blocks,
     }
     if citeproc and paper.bibliography is not None and not problems:
-        doc = run_citeproc(paper, doc, refs)
+        doc = run_citeproc(paper, doc)
+        if len(doc["blocks"]) > len(blocks):  # the bibliography
+            spans.append((paper.rel(paper.bibliography), len(blocks), len(doc["blocks"])))
     found = [a for c in chapters for a in c.anchors]
     sections(found)
-    return Assembled(paper, doc, refs, sorted(problems), found)
+    return Assembled(paper, doc, sorted(problems), found, spans)
 
 
 def assemble_valid(paper: Paper) -> Assembled:

@@ -14,7 +14,7 @@ from papier import fsutil
 from papier.assemble.reader import ChapterReader
 from papier.cache import CHAPTERS, tool_fingerprint
 from papier.cache import folder as cache_folder
-from papier.document import Anchor, Chapter, SourceRef
+from papier.document import Anchor, Chapter
 from papier.errors import Problem
 from papier.paper import Paper
 
@@ -29,7 +29,7 @@ def read_chapters(paper: Paper, anchors: bool = False, positions: bool = True) -
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            chapter = Chapter(path, [], [])
+            chapter = Chapter(path, [])
             chapter.problems.append(Problem(paper.rel(path), 1,
                                             f"not UTF-8 ({exc.reason}); save the file as UTF-8"))
             return chapter
@@ -64,7 +64,7 @@ def _chapter_salt(paper: Paper, anchors: bool, positions: bool) -> str:
 
 def _chapter_to_json(chapter: Chapter) -> str:
     return json.dumps({
-        "blocks": chapter.blocks, "refs": [[r.file, r.line] for r in chapter.refs],
+        "blocks": chapter.blocks,
         "problems": [[p.path, p.line, p.message, p.severity] for p in chapter.problems],
         "ids": chapter.ids, "links": chapter.links, "cites": chapter.cites,
         "anchors": [asdict(a) for a in chapter.anchors],
@@ -73,7 +73,7 @@ def _chapter_to_json(chapter: Chapter) -> str:
 
 def _chapter_from_json(path: Path, text: str) -> Chapter:
     data = json.loads(text)
-    return Chapter(path, data["blocks"], [SourceRef(f, line) for f, line in data["refs"]],
+    return Chapter(path, data["blocks"],
                    [Problem(*p) for p in data["problems"]],
                    [(i, line, explicit) for i, line, explicit in data["ids"]],
                    [(t, line) for t, line in data["links"]], [(k, line) for k, line in data["cites"]],

@@ -11,7 +11,7 @@ from typing import Any
 from papier import cites, pandoc
 from papier import pandoc_ast as ast
 from papier.data.expand import LINE_KEY, data_class
-from papier.document import Anchor, Chapter, SourceRef
+from papier.document import Anchor, Chapter
 from papier.errors import Problem
 from papier.numbering import UNNUMBERED
 from papier.paper import Paper
@@ -76,7 +76,7 @@ class ChapterReader:
         self.path = path
         self.shown = paper.rel(path)
         self.lines = text.splitlines()
-        self.chapter = Chapter(path, [], [])
+        self.chapter = Chapter(path, [])
         self.anchors = anchors
         self.number = number
         self.rel = str(path.relative_to(paper.folder))
@@ -96,15 +96,12 @@ class ChapterReader:
     def read(self) -> Chapter:
         text = "\n".join(self.lines) + "\n"
         doc = pandoc.read_markdown(cites.mark_citations(text), self.shown, self.positions)
-        rel = str(self.path.relative_to(self.paper.folder))
         for block in doc["blocks"]:
             line = 1
             block_attr = ast.get_attr(block)
             if block_attr is not None:
                 line = _pos_line(block_attr[2]) or 1
-            for new in self.walk([block], line):
-                self.chapter.blocks.append(new)
-                self.chapter.refs.append(SourceRef(rel, line))
+            self.chapter.blocks.extend(self.walk([block], line))
         return self.chapter
 
     def walk(self, value: Any, line: int) -> Any:

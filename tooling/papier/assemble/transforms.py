@@ -8,7 +8,7 @@ from typing import Any
 
 from papier import i18n, pandoc
 from papier import pandoc_ast as ast
-from papier.document import Anchor, SourceRef
+from papier.document import Anchor
 from papier.numbering import UNNUMBERED, heading_numbers
 from papier.paper import Paper
 
@@ -22,7 +22,7 @@ def _inner(block: ast.Node) -> ast.Node:
     return block
 
 
-def table_captions(blocks: list[ast.Node], refs: list[SourceRef] | None = None) -> None:
+def table_captions(blocks: list[ast.Node]) -> None:
     """A paragraph 'Tabelle: …' right before or after a table becomes its caption."""
     i = 0
     while i < len(blocks):
@@ -41,8 +41,6 @@ def table_captions(blocks: list[ast.Node], refs: list[SourceRef] | None = None) 
                         rest = rest[1:]
                     block["c"][1] = [None, [ast.plain(rest)]]
                     del blocks[j]
-                    if refs is not None:
-                        del refs[j]
                     if j < i:
                         i -= 1
                     break
@@ -63,17 +61,13 @@ def sections(anchors: list[Anchor]) -> None:
         anchor.section = current
 
 
-def run_citeproc(paper: Paper, doc: dict[str, Any], refs: list[SourceRef]) -> dict[str, Any]:
+def run_citeproc(paper: Paper, doc: dict[str, Any]) -> dict[str, Any]:
     assert paper.bibliography is not None
     doc["meta"]["lang"] = ast.meta_string(paper.lang)
     doc["meta"]["reference-section-title"] = ast.meta_string(i18n.label(paper.lang, "references"))
     doc["meta"]["link-citations"] = ast.meta_bool(True)
     out = pandoc.filter_json(doc, ["--citeproc", f"--bibliography={paper.bibliography}"],
                              paper.rel(paper.yaml_path))
-    added = len(out["blocks"]) - len(refs)
-    if added > 0:  # the bibliography section at the end
-        last = refs[-1] if refs else SourceRef(str(paper.bibliography.name), 1)
-        refs.extend([last] * added)
     for key in ("lang", "reference-section-title", "link-citations", "bibliography"):
         out["meta"].pop(key, None)
     return out

@@ -118,12 +118,9 @@ class Expander:
                 return [] if node["t"] == "Div" else None
 
         blocks: list[ast.Node] = []
-        refs = []
-        for block, ref in zip(chapter.blocks, chapter.refs, strict=True):
-            new = ast.walk([block], visit)  # a placeholder may become several blocks
-            blocks.extend(new)
-            refs.extend([ref] * len(new))
-        chapter.blocks, chapter.refs = blocks, refs
+        for block in chapter.blocks:
+            blocks.extend(ast.walk([block], visit))  # a placeholder may become several blocks
+        chapter.blocks = blocks
 
 
 def _with_id(blocks: list[ast.Node], ident: str) -> list[ast.Node]:
