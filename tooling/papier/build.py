@@ -11,9 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from papier import fsutil
+from papier import cache, fsutil
 from papier.brand import Brand, load_brand
-from papier.cache import tool_fingerprint
 from papier.errors import PapierError
 from papier.paper import Paper, load_paper
 from papier.stamp import Stamp, make_stamp
@@ -55,7 +54,7 @@ def _tree_digest(digest: hashlib._Hash, folder: Path, skip: tuple[str, ...] = ()
 
 def input_keys(paper: Paper, stamp: Stamp, formats: list[str], final: bool) -> dict[str, str]:
     """One content hash per format; the paper's files and the templates are read once."""
-    digest = hashlib.sha256(tool_fingerprint().encode())
+    digest = hashlib.sha256(cache.tool_fingerprint().encode())
     digest.update(repr((final, stamp)).encode())
     _tree_digest(digest, paper.folder, skip=("rounds",))
     _tree_digest(digest, paper.workspace.templates_dir)
@@ -83,7 +82,7 @@ def build_paper(ws: Workspace, brand: Brand, slug: str, formats: Iterable[str], 
     except PapierError as exc:
         return failed(formats, exc)
     keys = input_keys(paper, stamp, formats, final)
-    key_dir = ws.cache_dir / slug
+    key_dir = cache.paper_folder(ws, slug)
     todo = []
     for fmt in formats:
         out = output_path(out_dir, paper, fmt, subdir)

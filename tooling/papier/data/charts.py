@@ -23,6 +23,7 @@ from typing import Any
 from papier import fsutil
 from papier import pandoc_ast as ast
 from papier.brand import Brand
+from papier.cache import CHARTS
 from papier.data.csvfile import DataError, DataTable
 from papier.data.numbers import format_number
 from papier.data.tables import Where, check_options, decimals_option, row_order, source_note, split_list
@@ -103,7 +104,7 @@ def cache_path(cache_dir: Path, chart: ChartData, brand: Brand, lang: str) -> Pa
             "fonts": [p.name for p in _font_files(brand)], "lang": lang, "version": CHART_VERSION,
             "matplotlib": _matplotlib_version()}
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
-    return cache_dir / "charts" / f"chart-{digest}.svg"
+    return cache_dir / CHARTS / f"chart-{digest}.svg"
 
 
 def render_svg(chart: ChartData, brand: Brand, lang: str) -> bytes:
@@ -201,7 +202,7 @@ def chart_figure(chart: ChartData, kvs: dict[str, str], brand: Brand | None, cac
         raise DataError(Problem(where[0], where[1], (
             "a chart needs alt=\"…\": one or two sentences on what it shows, for screen readers "
             "(PDF/UA requires it), e.g. alt=\"Balkendiagramm: Familienzentren je Land, NRW vorn\"")))
-    path = cache_path(cache_dir, chart, brand, lang) if brand else cache_dir / "charts" / "unchecked.svg"
+    path = cache_path(cache_dir, chart, brand, lang) if brand else cache_dir / CHARTS / "unchecked.svg"
     if brand is not None and not path.is_file():
         fsutil.write_bytes(path, render_svg(chart, brand, lang))
     image = {"t": "Image", "c": [ast.attr("", [], {"width": "100%"}), ast.text_inlines(alt),

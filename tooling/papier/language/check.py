@@ -15,6 +15,7 @@ from typing import Any
 
 from papier import fsutil, pandoc, yamlio
 from papier import pandoc_ast as ast
+from papier.cache import LANGUAGE
 from papier.errors import Problem
 from papier.language import rules
 from papier.language.markdown import mask
@@ -134,7 +135,7 @@ def stray_quotes(cache: Path, text: str, lines: list[str], shown: str) -> list[r
     read of the chapter, so the answer is cached by the chapter's text."""
     if not any('"' in line for line in lines):
         return []
-    key = cache / "language" / f"quotes-{hashlib.sha256(text.encode()).hexdigest()[:24]}.json"
+    key = cache / LANGUAGE / f"quotes-{hashlib.sha256(text.encode()).hexdigest()[:24]}.json"
     if key.is_file():
         return [rules.Finding(**item) for item in json.loads(key.read_text("utf-8"))]
     found = list(_stray_quotes(text, lines, shown))

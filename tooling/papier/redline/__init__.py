@@ -83,7 +83,7 @@ def _adopt_images(old: Side, new: Side) -> None:
         target = new_root / rel
         if not (target.is_file() and target.read_bytes() == src.read_bytes()):
             if rel.parts[:2] != ("build", ".cache"):
-                target = new.ws.cache_dir / new.ctx.paper.slug / "redline" / "old" / rel
+                target = cache.paper_folder(new.ws, new.ctx.paper.slug, "redline", "old") / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, target)
         node["c"][2][0] = str(target)

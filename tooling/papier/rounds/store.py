@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from papier import fsutil, yamlio
+from papier import cache, fsutil, yamlio
 from papier.errors import PaperInvalid, RoundError
 from papier.paper import Paper
 from papier.rounds.items import Decision, Kind
@@ -259,7 +259,7 @@ def _parse(rnd: Round, data: bytes) -> tuple[list[dict[str, Any]], bool]:
 
 
 def _cache_folder(rnd: Round) -> Path:
-    return rnd.paper.workspace.cache_dir / "rounds" / rnd.paper.slug / str(rnd.number)
+    return cache.folder(rnd.paper.workspace, cache.ROUNDS) / rnd.paper.slug / str(rnd.number)
 
 
 def _cache_name(sha: str) -> str:
