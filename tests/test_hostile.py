@@ -27,8 +27,8 @@ from papier.cli import main
 from papier.ooxml import edit as ooxml
 from papier.ooxml import package
 from papier.ooxml.package import UnreadableFile, open_package, parse
+from papier.ooxml.reader import read_docx
 from papier.paper import load_paper
-from papier.rounds.docx_read import read_docx
 from papier.rounds.identity import identify_reviewer, reviewer_note
 from papier.rounds.store import RoundError, open_round_of
 from papier.workspace import Workspace

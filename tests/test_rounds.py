@@ -10,7 +10,7 @@ import pytest
 from conftest import POSITION, REPO
 from papier import yamlio
 from papier.cli import main
-from papier.rounds.docx_read import read_docx
+from papier.ooxml.reader import read_docx
 from papier.workspace import Workspace
 from readback import W, docx_part, docx_text, paragraphs
 from roundkit import REVIEWERS, draft, items, open_round, zip_parts

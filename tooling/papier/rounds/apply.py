@@ -12,12 +12,11 @@ from typing import Any
 from papier import fsutil
 from papier.paper import load_paper
 from papier.rounds.items import APPLICABLE, Decision, Item, Kind, items_of
-from papier.rounds.placing import balanced, escape, locate, plain, widen, words
+from papier.rounds.placing import HEADING_NUMBER, balanced, escape, locate, plain, widen, words
 from papier.rounds.store import RoundError, latest_round, load_items, locked, save_items, write_anchors
 from papier.workspace import Workspace
 
 LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])(\s+)")
-HEADING_NUMBER = re.compile(r"^\d+(\.\d+)*\s+")
 
 
 @dataclass

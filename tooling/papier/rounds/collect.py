@@ -12,10 +12,11 @@ from typing import Any
 
 from papier import fsutil
 from papier.errors import PapierError
+from papier.ooxml.changes import Found
 from papier.ooxml.package import read_file
-from papier.ooxml.story import OBJECT
+from papier.ooxml.reader import Reading, read_docx
+from papier.ooxml.story import OBJECT, Paragraph
 from papier.paper import load_paper
-from papier.rounds.docx_read import Found, Paragraph, Reading, read_docx
 from papier.rounds.identity import identify_reviewer, reviewer_note
 from papier.rounds.store import Round, load_items, locked, new_map, open_round_of, save_items
 from papier.workspace import Workspace

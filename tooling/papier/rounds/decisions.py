@@ -38,9 +38,8 @@ def set_status(paper: Paper, status: str) -> None:
 
 
 def position(entry: Any) -> tuple[Any, ...]:
-    anchor = entry.get("anchor", {}) or {}
-    return (0 if anchor.get("file") else 1, anchor.get("file") or "", int(anchor.get("line") or 0),
-            int(anchor.get("offset") or 0), str(entry.get("id")))
+    """Order of the text, for a record of comments.yaml (see Item.position)."""
+    return Item(entry).position()
 
 
 def undecided(items: Any) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from papier.rounds.docx_read import Reading
+from papier.ooxml.reader import Reading
 from papier.rounds.store import Round, RoundError
 
 SHOWN_MAX = 80  # characters of a value from the file shown in a message

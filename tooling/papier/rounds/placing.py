@@ -8,13 +8,17 @@ from __future__ import annotations
 import difflib
 import re
 
+from papier.ooxml.story import OBJECT
+from papier.rounds.notes import NOTE_REF
+
 FOLD = str.maketrans({"„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'", "\u00a0": " ",
                       "\u202f": " ", "\u2011": "-", "\t": " ", "\n": " "})
 MARKERS = "*_~`"
-OBJECT = "\ufffc"  # what the reader puts where a footnote mark or a picture stands
+PICTURE = re.compile(r"!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?")
+OBJECTS = re.compile(f"{PICTURE.pattern}|{NOTE_REF.pattern}")  # what the reader shows as OBJECT
 MARKUP = [
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?"), OBJECT),  # pictures
-    (re.compile(r"\[\^[^\]\s]+\](?!:)"), OBJECT),  # footnote references
+    (PICTURE, OBJECT),
+    (NOTE_REF, OBJECT),
     (re.compile(r"^\[\^[^\]\s]+\]:\s*"), ""),  # a footnote definition's label
     (re.compile(r"\]\([^)]*\)"), ""),  # link targets
     (re.compile(r"\{[#.][^}]*\}"), ""),  # attributes
@@ -56,9 +60,6 @@ def escape(text: str, line_start: bool = False, in_table: bool = False) -> str:
 
 def _escaped_marker(marker: str) -> str:
     return marker[:-1] + "\\" + marker[-1] if marker[0].isdigit() else "\\" + marker
-
-
-OBJECTS = re.compile(r"!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?|\[\^[^\]\s]+\](?!:)")
 
 
 def _masked(source: str) -> tuple[str, list[tuple[int, int]]]:
