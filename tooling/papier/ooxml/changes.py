@@ -61,9 +61,8 @@ def _regions(stream: list[Piece], depth: int) -> list[_Region]:
     out: list[_Region] = []
     current: _Region | None = None
     for piece in stream:
-        if len(piece.revs) <= depth:
-            if piece.text or piece.mark or depth:
-                current = None
+        if len(piece.revs) <= depth:  # unchanged at this level: the run of changes ends
+            current = None
             continue
         rev = piece.revs[depth]
         same = current is not None and current.rev.author == rev.author \

@@ -157,10 +157,7 @@ class StoryWalker:
             parent = local(el.getparent())
             if parent in ("rPr", "trPr", "pPr"):
                 return  # marks, rows and run properties are read where they belong
-            self._serial += 1
-            rev = Revision(name, self.n.attr(el, "author"), date_of(self.n.attr(el, "date")),
-                           self.n.attr(el, "id"), st.move_name(name), self._serial)
-            st.revs.append(rev)
+            st.revs.append(self._revision(el, st))
             for child in el:
                 self._walk(child, st)
             st.revs.pop()
@@ -179,6 +176,13 @@ class StoryWalker:
             return
         for child in el:
             self._walk(child, st)
+
+    def _revision(self, el: etree._Element, st: _State) -> Revision:
+        """One w:ins, w:del, w:moveFrom or w:moveTo (around runs, on a run or a paragraph mark)."""
+        self._serial += 1
+        kind = local(el)
+        return Revision(kind, self.n.attr(el, "author"), date_of(self.n.attr(el, "date")),
+                        self.n.attr(el, "id"), st.move_name(kind), self._serial)
 
     def _marker(self, el: etree._Element, name: str, st: _State) -> None:
         """Bookmarks, comment ranges and move ranges between runs and paragraphs."""
@@ -210,12 +214,7 @@ class StoryWalker:
         extra: list[Revision] = []
         rpr = run.find(n.w("rPr"))
         if rpr is not None:  # a run marked inserted or deleted through its properties
-            for child in rpr:
-                if local(child) in ("ins", "del"):
-                    self._serial += 1
-                    extra.append(Revision(local(child), n.attr(child, "author"),
-                                          date_of(n.attr(child, "date")), n.attr(child, "id"),
-                                          serial=self._serial))
+            extra = [self._revision(child, st) for child in rpr if local(child) in ("ins", "del")]
         st.revs.extend(extra)
         for child in run:
             name = local(child)
@@ -269,12 +268,8 @@ class StoryWalker:
                 or ppr.find(n.w("outlineLvl")) is not None
             para.listed = ppr.find(n.w("numPr")) is not None
             mark = ppr.find(n.w("rPr"))
-            for child in mark if mark is not None else ():
-                if local(child) in REVISION_KINDS:
-                    self._serial += 1
-                    mark_revs.append(Revision(local(child), n.attr(child, "author"),
-                                              date_of(n.attr(child, "date")), n.attr(child, "id"),
-                                              st.move_name(local(child)), self._serial))
+            mark_revs = [self._revision(child, st) for child in (mark if mark is not None else ())
+                         if local(child) in REVISION_KINDS]
         for place in st.pending:
             place.para = para.index
         st.pending = []
