@@ -103,6 +103,7 @@ class Anchorer:
                 self.by_text.setdefault(_norm(anchor["text"]), ident)
         self.texts = list(self.by_text)
         self.cache: dict[str, tuple[str | None, str]] = {}
+        self._notes_of: tuple[Reading, dict[str, list[str]]] | None = None
 
     def _by_text(self, para: Paragraph) -> tuple[str | None, str]:
         """The block whose text as sent is the paragraph's ("text"), or a close one ("fuzzy":
@@ -140,13 +141,23 @@ class Anchorer:
         block, _ = self.block_of(reading.paragraphs[at], reading)
         if block is None:
             return None, "none"
-        refs = [n for p in reading.paragraphs if p.block == block and p.part == "document.xml"
-                for n in p.notes]
+        refs = self._block_notes(reading).get(block, [])
         notes = self.anchors[block].get("notes") or []
         k = refs.index(ident) if ident in refs else -1
         if 0 <= k < len(notes) and notes[k] in self.anchors:
             return notes[k], "footnote"
         return block, "footnote-reference"  # a round opened before notes were recorded
+
+    def _block_notes(self, reading: Reading) -> dict[str, list[str]]:
+        """Block -> the ids of the notes its body paragraphs reference, in order; made once
+        per file (a file's footnotes would otherwise each walk every paragraph)."""
+        if self._notes_of is None or self._notes_of[0] is not reading:
+            by_block: dict[str, list[str]] = {}
+            for p in reading.paragraphs:
+                if p.block and p.part == "document.xml":
+                    by_block.setdefault(p.block, []).extend(p.notes)
+            self._notes_of = (reading, by_block)
+        return self._notes_of[1]
 
     def _follows(self, item: Found, reading: Reading) -> Paragraph | None:
         """For a new paragraph: the paragraph it follows, or the table when it follows one."""
