@@ -134,3 +134,29 @@ def test_apply_writes_only_what_is_certain(workspace: Workspace, capsys) -> None
                 .replace("Ende des Kapitels.[^b]", "Ende des Kapitels.[^b] Noch ein Satz."))
     assert _text(ws, POSITION, REL) == expected
     assert _text(ws, POSITION, "text/03-forderungen.md") == third
+
+
+def test_a_footnote_in_a_table_cell_is_its_cells(workspace: Workspace, capsys) -> None:
+    """Two cells of one row, each with a footnote: an edit in the second cell's note goes to
+    that note's definition (each cell's notes are its own, not the row's)."""
+    ws = workspace
+    chapter = ("# Fazit und Einladung {#fazit}\n\n| Land | Zentren |\n|---|---|\n"
+               "| Bayern[^x] | 120[^y] |\n\n[^x]: Quelle: Landesamt Bayern 2023.\n"
+               "[^y]: Stand 2024.\n")
+    (ws.papers_dir / POSITION / REL).write_text(chapter, "utf-8")
+    import git
+
+    repo = git.Repo(ws.root)
+    repo.git.add(A=True)
+    repo.index.commit("Kapitel 4 mit Tabelle")
+    draft = _open(ws, POSITION)
+    note = draft.para("Stand 2024.", "word/footnotes.xml")
+    draft.insert(note, "Stand", ("Amtlicher ", False))
+    assert main(["round", "collect", POSITION, str(draft.save(ws.root / "z.docx"))]) == 0
+    from papier import yamlio
+
+    [entry], _ = yamlio.load(ws.papers_dir / POSITION / "rounds" / "1" / "comments.yaml")
+    assert (entry["anchor"]["file"], entry["anchor"]["line"]) == (REL, 8)
+    assert main(["round", "decide", POSITION, entry["id"], "--accept"]) == 0
+    assert main(["round", "apply", POSITION]) == 0, capsys.readouterr().err
+    assert _text(ws, POSITION, REL) == chapter.replace("[^y]: Stand 2024.", "[^y]: Amtlicher Stand 2024.")

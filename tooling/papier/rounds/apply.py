@@ -4,7 +4,6 @@ them, or not at all (each refusal says where and why)."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +12,7 @@ from papier import fsutil
 from papier.paper import load_paper
 from papier.rounds.items import APPLICABLE, Decision, Item, Kind, items_of
 from papier.rounds.placing import HEADING_NUMBER, balanced, escape, locate, plain, widen, words
+from papier.rounds.rows import cell_span
 from papier.rounds.store import RoundError, latest_round, load_items, locked, save_items, write_anchors
 from papier.workspace import Workspace
 
@@ -98,19 +98,12 @@ STRUCTURE = re.compile(r"^\s*(#|[-*+]\s|\d+[.)]\s|>|\|)")  # a heading, list ite
 
 
 def _cell(anchors: dict[str, dict[str, Any]], ident: str, source: str) -> tuple[int, int] | None:
-    """For a table cell's block: where its text is in the row (its anchor's source is the
-    whole row); None for any other block. Refused if the row cannot be cut into its cells."""
-    record = anchors[ident]
-    if record["line"] != record["end_line"] or not source.lstrip().startswith("|"):
-        return None
-    same_row = sorted(i for i, a in anchors.items() if a["file"] == record["file"]
-                      and a["line"] == record["line"] == a["end_line"] and not i.startswith("fn-"))
-    pipes = [m.start() for m in re.finditer(r"(?<!\\)\|", source)]
-    cells = list(itertools.pairwise(pipes))
-    if len(cells) != len(same_row):
-        raise Refused("the table row cannot be cut into its cells")
-    left, right = cells[same_row.index(ident)]
-    return left + 1, right
+    """Where a table cell's text is in its row (see rows.cell_span); refused if the row
+    cannot be cut into its cells."""
+    try:
+        return cell_span(anchors, ident, source)
+    except ValueError as exc:
+        raise Refused(str(exc)) from None
 
 
 def _join(item: Item, record: dict[str, Any], f: _File, anchors: dict[str, dict[str, Any]],

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from papier.rounds.rows import cell_span
+
 NOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:")
 NOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 FENCE = re.compile(r"^\s*(```|~~~)")
@@ -41,6 +43,15 @@ def _definitions(lines: list[str]) -> dict[str, tuple[int, int]]:
     return found
 
 
+def _own_text(anchors: dict[str, dict[str, Any]], ident: str, source: str) -> str:
+    """A block's own text: for a table cell its cell, not the whole row it shares."""
+    try:
+        span = cell_span(anchors, ident, source)
+    except ValueError:
+        return source
+    return source[span[0]:span[1]] if span else source
+
+
 def add_notes(anchors: dict[str, dict[str, Any]], sources: dict[str, list[str]]) -> None:
     """Add footnote anchors (id fn-<chapter>-<label>) and each block's 'notes' list."""
     for rel, lines in sources.items():
@@ -50,9 +61,9 @@ def add_notes(anchors: dict[str, dict[str, Any]], sources: dict[str, list[str]])
         chapter = blocks[0][0].split("-")[1]
         definitions = _definitions(lines)
         new: dict[str, dict[str, Any]] = {}
-        for _ident, anchor in blocks:
+        for ident, anchor in blocks:
             notes = []
-            for label in NOTE_REF.findall(anchor.get("source", "")):
+            for label in NOTE_REF.findall(_own_text(anchors, ident, anchor.get("source", ""))):
                 if label not in definitions:
                     continue
                 note_id = f"fn-{chapter}-{label}"
