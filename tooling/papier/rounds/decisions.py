@@ -42,6 +42,11 @@ def position(entry: Any) -> tuple[Any, ...]:
     return Item(entry).position()
 
 
+def not_applied(items: Any) -> list[str]:
+    """Ids of the accepted suggestions not yet written into the text, in the order of the text."""
+    return [i.id for i in sorted(items_of(items), key=Item.position) if i.waiting]
+
+
 def undecided(items: Any) -> list[str]:
     """Ids of the items still 'offen', in the order of the text."""
     return [str(e.get("id")) for e in sorted(items, key=position) if e.get("decision") == "offen"]
@@ -65,7 +70,7 @@ def status(ws: Workspace, slug: str) -> dict[str, Any]:
                                          for f in rnd.data.get("returned") or []
                                          if f.get("reviewer") == r.id)}
                       for r in rnd.reviewers],
-        "waiting": [i.id for i in sorted(items_of(items), key=Item.position) if i.waiting],
+        "waiting": not_applied(items),
         "items": len(items),
         "by_kind": dict(Counter(str(e.get("kind")) for e in items)),
         "by_section": dict(Counter(str((e.get("anchor") or {}).get("section") or "(ohne Zuordnung)")
@@ -103,7 +108,7 @@ def close(ws: Workspace, slug: str, today: dt.date | None = None, force: str | N
             raise RoundError(f"round {rnd.number} still has {len(still_open)} undecided item(s): "
                              f"{', '.join(still_open)}; decide them with: papier round decide "
                              f"{slug} ID --accept|--partly|--reject|--note")
-        waiting = [i.id for i in sorted(items_of(items), key=Item.position) if i.waiting]
+        waiting = not_applied(items)
         if waiting and not force:
             raise RoundError(f"round {rnd.number} has {len(waiting)} accepted item(s) not yet in the "
                              f"text: {', '.join(waiting)}; write them with: papier round apply {slug}, "

@@ -20,8 +20,9 @@ HEADERS = i18n.MATRIX_HEADERS
 DECISION_LABELS = i18n.DECISION_LABELS
 
 
-PARTS = (("footnotes", "Fußnote"), ("endnotes", "Endnote"), ("header", "Kopfzeile"),
-         ("footer", "Fußzeile"))
+# what a reader of the matrix calls the parts of the file and the objects in the text
+NAMES = {"footnote": "Fußnote", "endnote": "Endnote", "picture": "Bild", "header": "Kopfzeile",
+         "footer": "Fußzeile"}
 
 
 def _suggestion(entry: Any) -> str:
@@ -47,8 +48,7 @@ def _suggestion(entry: Any) -> str:
     else:
         return text
     if entry.get("objects"):
-        names = {"footnote": "Fußnote", "endnote": "Endnote", "picture": "Bild"}
-        out += " (mit " + ", ".join(names.get(o, o) for o in entry["objects"]) + ")"
+        out += " (mit " + ", ".join(NAMES.get(o, o) for o in entry["objects"]) + ")"
     if entry.get("nested"):
         out += " (innerhalb eines anderen Vorschlags)"
     return out
@@ -58,7 +58,7 @@ def _where(anchor: dict[str, Any]) -> str:
     if anchor.get("file"):
         return f"{anchor.get('section') or ''}\n{anchor.get('file')}:{anchor.get('line')}".strip()
     part = str(anchor.get("part") or "")
-    label = next((name for prefix, name in PARTS if part.startswith(prefix)), "")
+    label = next((name for prefix, name in NAMES.items() if part.startswith(prefix)), "")
     return "\n".join(x for x in ("ohne Zuordnung", label, str(anchor.get("section") or "")) if x)
 
 
