@@ -74,21 +74,21 @@ def _paragraph_style(styles: Any, name: str, base: str = "Normal") -> Any:
         return style
 
 
-def build_reference(ctx: Context, out: Path, header_text: str, review: bool = False,
-                    landscape: bool = False) -> None:
+def build_reference(ctx: Context, out: Path, header_text: str, layout: Layout = PAPER) -> None:
     """The reference document: page, styles, header and footer, all from brand.yaml."""
     document = docx.Document(BytesIO(_default_reference()))
     section = document.sections[0]
+    landscape = layout.landscape
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (Cm(29.7), Cm(21.0)) if landscape else (Cm(21.0), Cm(29.7))
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
     section.header_distance = section.footer_distance = Cm(1.2)
-    if review:
+    if layout.line_numbers:
         ooxml.line_numbers(section)
     _text_styles(document.styles, ctx.brand)
     _box_styles(document.styles, ctx.brand)
-    _page_furniture(ctx, section, header_text, review, landscape)
+    _page_furniture(ctx, section, header_text, layout)
     ooxml.set_settings(document.settings.element, autoHyphenation=True)
     document.save(str(out))
 
@@ -174,8 +174,7 @@ def _box_styles(styles: Any, brand: Brand) -> None:
         style.font.strike, style.font.underline = strike, not strike
 
 
-def _page_furniture(ctx: Context, section: Any, header_text: str, review: bool,
-                    landscape: bool) -> None:
+def _page_furniture(ctx: Context, section: Any, header_text: str, layout: Layout) -> None:
     """Header (the stamp) and footer (organisation, Seite X von Y)."""
     brand = ctx.brand
     muted = _rgb(brand.colour("muted"))
@@ -187,7 +186,8 @@ def _page_furniture(ctx: Context, section: Any, header_text: str, review: bool,
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer = section.footer.paragraphs[0]
     footer.text = ""
-    footer.paragraph_format.tab_stops.add_tab_stop(Cm(24.7 if landscape else 16.0), WD_TAB_ALIGNMENT.RIGHT)
+    right = Cm(24.7 if layout.landscape else 16.0)  # the text width
+    footer.paragraph_format.tab_stops.add_tab_stop(right, WD_TAB_ALIGNMENT.RIGHT)
     footer.add_run(f"{brand.organisation}\t")
     before, rest = ctx.stamp.footer.split("{page}")
     middle, after = rest.split("{pages}")
@@ -198,7 +198,7 @@ def _page_furniture(ctx: Context, section: Any, header_text: str, review: bool,
     footer.add_run(after).font.size = Pt(8.5)
     for run in footer.runs:
         run.font.size, run.font.color.rgb = Pt(8.5), muted
-    if review:  # Word does not number them, LibreOffice would
+    if layout.line_numbers:  # Word does not number them, LibreOffice would
         for paragraph in (header, footer):
             paragraph._p.get_or_add_pPr().append(OxmlElement("w:suppressLineNumbers"))
 
@@ -298,8 +298,7 @@ def write_blocks(ctx: Context, out: Path, front: list[ast.Node], body: list[ast.
     reference = ctx.work_dir / f"reference-{key}.docx"
     if not reference.exists():
         with fsutil.atomic_path(reference) as tmp_reference:
-            build_reference(ctx, tmp_reference, header_text, review=layout.line_numbers,
-                            landscape=landscape)
+            build_reference(ctx, tmp_reference, header_text, layout)
     options = [f"--reference-doc={reference}"] + (["--number-sections"] if layout.number_headings else [])
     with fsutil.atomic_path(out) as tmp:
         pandoc.write(doc, "docx", [*options, "-o", str(tmp)], paper.rel(paper.yaml_path))
