@@ -18,8 +18,8 @@ from papier.paper import Paper, load_paper
 from papier.stamp import Stamp, make_stamp
 from papier.versions import checkout, resolve, source_state
 from papier.workspace import Workspace
-from papier.writers import FORMATS, prepare
-from papier.writers.registry import write
+from papier.writers import FORMATS
+from papier.writers.registry import prepare, write
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,9 @@ from papier.paper import load_paper
 from papier.stamp import make_stamp
 from papier.versions import source_state
 from papier.workspace import Workspace
-from papier.writers import prepare
 from papier.writers.html import write_html
 from papier.writers.pdf import TypstSession, typst_blocks
+from papier.writers.registry import prepare
 
 RELOAD = ("<script>/* papier preview */ (function poll(v){fetch('/__version').then(r=>r.text())"
           ".then(t=>{if(v&&t!==v){location.reload()}else{setTimeout(()=>poll(t),500)}})"

@@ -19,7 +19,7 @@ from papier.redline.text import write_text_redline
 from papier.stamp import Stamp, page_footer
 from papier.versions import Revision, VersionError, checkout, last_version, resolve, user_name
 from papier.workspace import Workspace
-from papier.writers import prepare
+from papier.writers.registry import prepare
 
 TARGETS = ("docx", "html", "md")
 

@@ -31,8 +31,9 @@ from papier.rounds.store import (
 from papier.stamp import Stamp, page_footer
 from papier.versions import head_commit, source_state
 from papier.workspace import SLUG_RE, Workspace
-from papier.writers import Context, prepare
+from papier.writers import Context
 from papier.writers.docx import HINTS_STYLE, MESSAGES_TITLE_STYLE, PAGE_BREAK, Layout, styled, write_docx
+from papier.writers.registry import prepare
 
 DEFAULT_WEEKS = 3
 

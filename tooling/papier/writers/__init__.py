@@ -9,7 +9,6 @@ from typing import Any
 
 from papier import i18n, pandoc
 from papier import pandoc_ast as ast
-from papier.assemble import assemble_valid
 from papier.brand import Brand
 from papier.document import Assembled
 from papier.paper import Paper
@@ -94,12 +93,3 @@ def number_captions(blocks: list[ast.Node], lang: str) -> None:
         if first["t"] in ("Plain", "Para"):
             first["c"] = [{"t": "Str", "c": f"{names[kind]}"}, {"t": "Space"},
                           {"t": "Str", "c": f"{counters[kind]}:"}, {"t": "Space"}, *first["c"]]
-
-
-def prepare(paper: Paper, brand: Brand, stamp: Stamp, work_dir: Path, *, final: bool = False,
-            assembled: Assembled | None = None) -> Context:
-    """The one way to a writer's context (build, preview, redline, reviewer copies): the
-    paper assembled and valid (or *assembled*, e.g. with review anchors), its short texts
-    parsed, intermediate files in *work_dir*."""
-    work_dir.mkdir(parents=True, exist_ok=True)
-    return make_context(assembled or assemble_valid(paper), brand, stamp, final, work_dir)
