@@ -6,6 +6,7 @@ import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from papier import colour as wcag
 from papier import yamlio
 from papier.errors import PaperInvalid, Problem
 from papier.workspace import Workspace
@@ -30,6 +31,7 @@ class Brand:
     imprint: str = ""
     publisher_address: str = ""
     website: str = ""
+    place: str = ""
     partners: list[str] = field(default_factory=list)
     font_dirs: list[Path] = field(default_factory=list)
 
@@ -39,6 +41,32 @@ class Brand:
     def hex(self, name: str) -> str:
         """Colour without '#', as OOXML wants it."""
         return self.colour(name).lstrip("#").upper()
+
+    def on(self, name: str, background: str = "#FFFFFF", minimum: float = wcag.TEXT) -> str:
+        """Brand colour *name* for text (or, with minimum=wcag.MARKS, meaningful marks) on
+        *background* (a brand colour name or '#RRGGBB'): the colour itself when it reaches
+        *minimum* there, else its accessible variant (same hue, darker or lighter)."""
+        back = self.colour(background) if not background.startswith("#") else background
+        return wcag.accessible(self.colour(name), back, minimum)
+
+    def contrast_problems(self) -> list[str]:
+        """Pairs of brand colours that no variant can make readable (for papier check)."""
+        problems = []
+        white = "#FFFFFF"
+        if wcag.ratio(white, self.colour("primary")) < wcag.TEXT:
+            problems.append(
+                f"white text on colours.primary {self.colour('primary')} is "
+                f"{wcag.ratio(white, self.colour('primary')):.2f}:1, below 4.5:1; "
+                "choose a darker primary colour (the cover and table heads put text on it)")
+        for back in ("light",):
+            if not wcag.reachable(self.colour(back)):
+                problems.append(f"colours.{back} {self.colour(back)} leaves no text colour 4.5:1; "
+                                "choose a lighter colour")
+        if wcag.ratio(self.colour("text"), white) < wcag.TEXT:
+            problems.append(
+                f"colours.text {self.colour('text')} is {wcag.ratio(self.colour('text'), white):.2f}:1 "
+                "on white, below 4.5:1; choose a darker text colour")
+        return problems
 
 
 def _font_dirs(ws: Workspace, packages: list[str]) -> list[Path]:
@@ -82,6 +110,7 @@ def load_brand(ws: Workspace) -> Brand:
         imprint=str(data.get("imprint", "")),
         publisher_address=str(data.get("publisher_address", "")),
         website=str(data.get("website", "")),
+        place=str(data.get("place", "")),
         partners=[str(p) for p in data.get("partners", []) or []],
         font_dirs=_font_dirs(ws, [str(p) for p in fonts.get("packages", []) or []]),
     )

@@ -50,6 +50,12 @@ class Paper:
     key_messages_title: str = ""
     partners: list[str] = field(default_factory=list)
     license: str = ""
+    license_url: str = ""
+    doi: str = ""
+    isbn: str = ""
+    url: str = ""
+    place: str = ""
+    picture_credits: list[str] = field(default_factory=list)
     bibliography: Path | None = None
     toc: bool | None = None
 
@@ -108,6 +114,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_PATTERN_HINTS = {
+    "doi": "is not a DOI; write it without https://doi.org/, like 10.5281/zenodo.1234567",
+    "isbn": "is not an ISBN; write it like 978-3-00-012345-6",
+    "url": "is not a web address; write it like https://www.example.org/papier",
+    "license_url": "is not a link; write it like https://example.org/lizenz",
+}
+
+
 def _hint(error: jsonschema.ValidationError, schema_file: str = SCHEMA_FILE) -> str:
     where = ".".join(str(p) for p in error.absolute_path) or "the file"
     validator = error.validator
@@ -126,6 +140,8 @@ def _hint(error: jsonschema.ValidationError, schema_file: str = SCHEMA_FILE) -> 
         return f"version: {error.instance!r} is a number, not a version; write it quoted, like \"0.1.0\""
     if validator == "format" and where == "date":
         return f"date: {error.instance!r} is not a date; write YYYY-MM-DD, like 2026-11-21"
+    if validator == "pattern" and where in _PATTERN_HINTS:
+        return f"{where}: {error.instance!r} {_PATTERN_HINTS[where]}"
     if validator == "pattern" and where == "contact.email":
         return f"contact.email: {error.instance!r} is not an e-mail address"
     return f"{where}: {error.message}"
@@ -221,6 +237,12 @@ def read_paper(ws: Workspace, slug: str) -> tuple[Paper | None, list[Problem]]:
         key_messages_title=plain.get("key_messages_title", ""),
         partners=plain.get("partners", []),
         license=plain.get("license", ""),
+        license_url=plain.get("license_url", ""),
+        doi=plain.get("doi", ""),
+        isbn=plain.get("isbn", ""),
+        url=plain.get("url", ""),
+        place=plain.get("place", ""),
+        picture_credits=plain.get("picture_credits", []),
         bibliography=bibliography,
         chapters=chapters,
         toc=plain.get("toc"),

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from papier import i18n, pandoc
+from papier import i18n, imprint, pandoc
 from papier import pandoc_ast as ast
 from papier.brand import Brand
 from papier.document import Assembled
+from papier.imprint import Imprint
 from papier.paper import Paper
 from papier.stamp import Stamp
 from papier.typography import quoted
@@ -45,6 +46,11 @@ class Context:
     @property
     def date_text(self) -> str:
         return i18n.format_date(self.paper.date, self.paper.lang)
+
+    def imprint(self) -> Imprint:
+        """The imprint (publisher, licence with link and notice, Zitiervorschlag, …)."""
+        return imprint.build(self.paper, self.brand, ast.stringify(self.title),
+                             ast.stringify(self.subtitle), self.final)
 
     def author_line(self, author_index: int) -> str:
         author = self.paper.authors[author_index]
