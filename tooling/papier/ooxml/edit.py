@@ -41,12 +41,56 @@ def add_field(paragraph: Any, instruction: str, placeholder: str = "1") -> None:
     run_with(end)
 
 
+# Schema order of the children of w:pPr and w:rPr: Word refuses a file whose order is wrong.
+PPR_ORDER = (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+    "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+    "sectPr", "pPrChange",
+)
+RPR_ORDER = (
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+    "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color",
+    "spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd",
+    "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath",
+)
+_ORDERS = {qn("w:pPr"): PPR_ORDER, qn("w:rPr"): RPR_ORDER}
+
+
 def _child(parent: Any, tag: str) -> Any:
+    """The child *tag* ('w:…') of *parent*, made where the schema wants it if missing."""
     found = parent.find(qn(tag))
-    if found is None:
-        found = OxmlElement(tag)
-        parent.append(found)
+    if found is not None:
+        return found
+    found = OxmlElement(tag)
+    order = _ORDERS.get(parent.tag)
+    local = tag.split(":", 1)[1]
+    if order is not None and local in order:
+        later = {qn(f"w:{name}") for name in order[order.index(local) + 1:]}
+        following = next((c for c in parent if c.tag in later), None)
+        if following is not None:
+            following.addprevious(found)
+            return found
+    parent.append(found)
     return found
+
+
+def no_hyphenation(style: Any) -> None:
+    """Paragraphs of *style* are never hyphenated (Word and LibreOffice honour it)."""
+    _child(style.element.get_or_add_pPr(), "w:suppressAutoHyphens")
+
+
+def no_language(style: Any) -> None:
+    """Text of character *style* has no language ('zxx'): neither hyphenated nor spell-checked.
+    OOXML has no run property against hyphenation; a text without language has no
+    hyphenation patterns, in LibreOffice and in Word. For addresses (URLs, e-mail), not words."""
+    rpr = style.element.get_or_add_rPr()
+    _child(rpr, "w:noProof")
+    lang = _child(rpr, "w:lang")
+    for attr in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attr), "zxx")
 
 
 def paragraph_border(style: Any, side: str, colour: str, size: int = 24, space: int = 8) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -41,11 +41,12 @@ class Layout:
     landscape: bool = False
     line_numbers: bool = False  # in the margin, for reviewers' questions
     number_headings: bool = True  # False when the caller numbered them (a redline)
-    contents: bool = True  # a table of contents when the paper wants one
+    contents: bool = True  # a list of the headings when the paper wants one
+    imprint: bool = False  # the imprint on its own page after the title block
     post: tuple[PostStep, ...] = ()
 
 
-PAPER = Layout()
+PAPER = Layout(imprint=True)
 
 
 HINTS_STYLE = "Papier Hinweise"
@@ -54,6 +55,10 @@ MESSAGES_TITLE_STYLE = "Papier Kernbotschaften Titel"
 MESSAGES_STYLE = "Papier Kernbotschaften"
 DELETED_STYLE = "Papier Streichung"  # character styles of the Synopse
 INSERTED_STYLE = "Papier Einfügung"
+CONTENTS_STYLE = "Papier Verzeichnis"  # an entry of the contents list: a link, not underlined
+ADDRESS_STYLE = "Papier Adresse"  # a URL or e-mail address in running text: never hyphenated
+IMPRINT_STYLE = "Papier Impressum"
+CONTENTS_LEVELS = 2
 
 
 @cache
@@ -105,6 +110,8 @@ def _text_styles(styles: Any, brand: Brand) -> None:
         fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     styles["Compact"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT  # table cells, lists
     sizes = {1: 16, 2: 13, 3: 11.5, 4: 11}
+    for level in (5, 6):  # pandoc's defaults are theme colours (Word's blue)
+        styles[f"Heading {level}"].font.color.rgb = _rgb(brand.on("primary"))
     for level, size in sizes.items():
         heading = styles[f"Heading {level}"]
         ooxml.run_fonts(heading, brand.docx_font)
@@ -112,7 +119,7 @@ def _text_styles(styles: Any, brand: Brand) -> None:
         heading.font.size = Pt(size)
         heading.font.bold = True
         heading.font.italic = False
-        heading.font.color.rgb = _rgb(brand.colour("primary"))
+        heading.font.color.rgb = _rgb(brand.on("primary"))
         heading.paragraph_format.space_before = Pt(18 if level == 1 else 12)
         heading.paragraph_format.space_after = Pt(6)
         heading.paragraph_format.keep_with_next = True
@@ -123,27 +130,56 @@ def _text_styles(styles: Any, brand: Brand) -> None:
         style = styles[name]
         ooxml.run_fonts(style, brand.docx_font)
         style.font.size, style.font.bold = Pt(size), bold
-        style.font.color.rgb = _rgb(brand.colour(colour))
+        style.font.color.rgb = _rgb(brand.on(colour))
         style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     for name in ("Image Caption", "Table Caption"):
         styles[name].font.size = Pt(9.5)
         styles[name].font.italic = False
-        styles[name].font.color.rgb = _rgb(brand.colour("muted"))
+        styles[name].font.color.rgb = _rgb(brand.on("muted"))
     styles["Footnote Text"].font.size = Pt(9)
-    for level in (1, 2):
+    _contents_styles(styles, brand)
+    links = styles["Hyperlink"]  # links and linked citations: the brand's colour, readable
+    links.font.color.rgb = _rgb(brand.on("primary"))
+    links.font.underline = True
+    ooxml.table_style(styles["Table"], brand.hex("primary"), brand.hex("light"),
+                      brand.on("primary", "light").lstrip("#"))
+    for name in ("Title", "Subtitle", "Author", "Date", *(f"Heading {n}" for n in range(1, 10))):
+        ooxml.no_hyphenation(styles[name])
+
+
+def _contents_styles(styles: Any, brand: Brand) -> None:
+    """The contents list: its title, one style per level, the entry's link without underline."""
+    title = styles["TOC Heading"]
+    ooxml.run_fonts(title, brand.docx_font)
+    title.font.color.rgb = _rgb(brand.on("primary"))
+    title.font.size, title.font.bold = Pt(16), True
+    title.paragraph_format.space_after = Pt(12)
+    ooxml.no_hyphenation(title)
+    for level in range(1, CONTENTS_LEVELS + 1):
         toc = _paragraph_style(styles, f"toc {level}")
         toc.element.set(qn("w:styleId"), f"TOC{level}")
-        toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
-        toc.paragraph_format.space_after = Pt(2 if level == 2 else 4)
+        hang = Cm(0.9 + 0.4 * (level - 1))  # room for "1" and "3.5"
+        toc.paragraph_format.left_indent = Cm(0.9 * (level - 1)) + hang
+        toc.paragraph_format.first_line_indent = -hang
+        toc.paragraph_format.tab_stops.add_tab_stop(Cm(0.9 * (level - 1)) + hang)
+        toc.paragraph_format.space_before = Pt(6 if level == 1 else 0)
+        toc.paragraph_format.space_after = Pt(2)
+        toc.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         toc.font.bold = level == 1
-    ooxml.table_style(styles["Table"], brand.hex("primary"), brand.hex("light"), brand.hex("primary"))
+        ooxml.no_hyphenation(toc)
+    try:
+        entry = styles[CONTENTS_STYLE]
+    except KeyError:
+        entry = styles.add_style(CONTENTS_STYLE, WD_STYLE_TYPE.CHARACTER)
+    entry.font.color.rgb = _rgb(brand.colour("text"))
+    entry.font.underline = False
 
 
 def _box_styles(styles: Any, brand: Brand) -> None:
     """The kind label, the hints page, the key-messages box, source notes, redline marks."""
     kind = _paragraph_style(styles, KIND_STYLE)
     kind.font.all_caps, kind.font.bold, kind.font.size = True, True, Pt(10)
-    kind.font.color.rgb = _rgb(brand.colour("accent"))
+    kind.font.color.rgb = _rgb(brand.on("accent"))  # 10 pt: 4.5:1, not the orange of large areas
     kind.paragraph_format.space_before = Pt(24)
     hints = _paragraph_style(styles, HINTS_STYLE)
     hints.paragraph_format.space_after = Pt(8)
@@ -152,7 +188,7 @@ def _box_styles(styles: Any, brand: Brand) -> None:
     box_title = _paragraph_style(styles, MESSAGES_TITLE_STYLE)
     box = _paragraph_style(styles, MESSAGES_STYLE)
     box_title.font.bold, box_title.font.size = True, Pt(13)
-    box_title.font.color.rgb = _rgb(brand.colour("primary"))
+    box_title.font.color.rgb = _rgb(brand.on("primary", "light"))
     box_title.paragraph_format.space_before = Pt(24)
     box_title.paragraph_format.keep_with_next = True
     for style in (box_title, box):
@@ -163,7 +199,20 @@ def _box_styles(styles: Any, brand: Brand) -> None:
         ooxml.shading(style.element.get_or_add_pPr(), brand.hex("light"))
     source = _paragraph_style(styles, SOURCE_STYLE)  # "Quelle: …" under data tables and charts
     source.font.size = Pt(9)
-    source.font.color.rgb = _rgb(brand.colour("muted"))
+    source.font.color.rgb = _rgb(brand.on("muted"))
+    imprint = _paragraph_style(styles, IMPRINT_STYLE)
+    imprint.font.size = Pt(9.5)
+    imprint.paragraph_format.space_after = Pt(7)
+    imprint.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    imprint.paragraph_format.keep_together = True
+    for style in (kind, hints, box_title, imprint):  # e-mail addresses, names, the title
+        ooxml.no_hyphenation(style)
+    try:
+        address = styles[ADDRESS_STYLE]
+    except KeyError:
+        address = styles.add_style(ADDRESS_STYLE, WD_STYLE_TYPE.CHARACTER)
+    ooxml.no_language(address)
+    ooxml.no_language(styles["Hyperlink"])
     source.paragraph_format.space_before, source.paragraph_format.space_after = Pt(2), Pt(12)
     for name, colour, strike in ((DELETED_STYLE, "B91C1C", True), (INSERTED_STYLE, "15803D", False)):
         try:
@@ -207,24 +256,102 @@ def styled(style: str, blocks: list[ast.Node]) -> ast.Node:
     return ast.div(blocks, kvs={"custom-style": style})
 
 
-def _toc(ctx: Context, blocks: list[ast.Node]) -> ast.Node:
-    """A Word TOC field, pre-filled with the headings so it reads well before an update."""
-    entries = []
+# a tab in the entry's style (else LibreOffice underlines it as a link)
+_TAB = ast.raw_inline("openxml", '<w:r><w:rPr><w:rStyle w:val="PapierVerzeichnis"/></w:rPr><w:tab/></w:r>')
+
+
+def contents(ctx: Context, blocks: list[ast.Node]) -> list[ast.Node]:
+    """The headings of *blocks* (levels 1 and 2) as a list, each entry a link to its heading.
+
+    No TOC field: Word asks to update a field on opening (in a reviewer copy with enforced
+    tracking the update comes back as tracked changes), LibreOffice shows an unfilled one
+    without page numbers. A static list has no page numbers either, but it never lies."""
     headers = [n for n in ast.iter_nodes(blocks) if n["t"] == "Header"]
+    entries: list[ast.Node] = []
     for node, number in zip(headers, heading_numbers((h["c"][0], h["c"][1][1]) for h in headers),
                             strict=True):
-        if node["c"][0] <= 2 and number is not None:
-            level = node["c"][0]
-            text = html.escape(f"{number}  {ast.stringify(node['c'][2])}")
-            entries.append(f'<w:p><w:pPr><w:pStyle w:val="TOC{level}"/></w:pPr>'
-                           f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>')
-    field_start = ('<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-                   '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText>'
-                   '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r></w:p>')
-    field_end = '<w:p><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
-    title = (f'<w:p><w:pPr><w:pStyle w:val="TOCHeading"/></w:pPr><w:r><w:t>'
-             f'{html.escape(ctx.label("toc"))}</w:t></w:r></w:p>')
-    return ast.raw_block("openxml", title + field_start + "".join(entries) + field_end)
+        level, (ident, _classes, _kvs), text = node["c"]
+        if level > CONTENTS_LEVELS or number is None:
+            continue
+        shown = [{"t": "Str", "c": number}, _TAB, *_plain_inlines(text)]
+        entry = ast.span_styled(CONTENTS_STYLE, shown)
+        line = {"t": "Link", "c": [ast.attr(), [entry], [f"#{ident}", ""]]} if ident else entry
+        entries.append(styled(f"toc {level}", [ast.para([line])]))
+    if not entries:
+        return []
+    return [styled("TOC Heading", [ast.para(ast.text_inlines(ctx.label("toc")))]), *entries]
+
+
+def _plain_inlines(inlines: list[ast.Node]) -> list[ast.Node]:
+    """A heading's text for a list entry: no notes, no links inside the entry's link."""
+
+    def strip(node: ast.Node) -> Any:
+        if node["t"] == "Note":
+            return []
+        if node["t"] == "Link":
+            return node["c"][1]
+        return None
+
+    result: list[ast.Node] = ast.walk(ast.clone(inlines), strip)
+    return result
+
+
+def imprint_blocks(ctx: Context) -> list[ast.Node]:
+    """The imprint: a heading, one paragraph per row (label, then its lines), the
+    Zitiervorschlag and the brand's notice; links (licence, e-mail, web) are real links."""
+    imprint = ctx.imprint()
+
+    def inlines(segments: Any) -> list[ast.Node]:
+        out: list[ast.Node] = []
+        for seg in segments:
+            text = ast.text_inlines(seg.text)
+            if seg.text[:1].isspace():  # 'Verlag. https://doi.org/…': the space is a segment
+                out.append({"t": "Space"})
+            if not text:
+                continue
+            out.append({"t": "Link", "c": [ast.attr(), text, [seg.href, ""]]} if seg.href
+                       else {"t": "Span", "c": [ast.attr(), text]})
+        return out
+
+    def row(label: str, lines: list[Any]) -> ast.Node:
+        body: list[ast.Node] = [{"t": "Strong", "c": ast.text_inlines(label)}]
+        for segments in lines:
+            body += [{"t": "LineBreak"}, *inlines(segments)]
+        return ast.para(body)
+
+    paragraphs = [row(label, lines) for label, lines in imprint.rows]
+    paragraphs.append(row(ctx.label("citation"), [imprint.citation]))
+    if imprint.notice:
+        paragraphs.append(ast.para(ast.text_inlines(imprint.notice)))
+    heading = {"t": "Header", "c": [1, ["papier-impressum", ["unnumbered", "unlisted"], []],
+                                    ast.text_inlines(imprint.heading)]}
+    return [heading, styled(IMPRINT_STYLE, paragraphs)]
+
+
+_ADDRESS = re.compile(r"^(?P<before>[(\[„‚\"']*)(?P<address>(?:https?://|www\.)\S+?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+                      r"(?P<after>[)\]“‘\"',.;:!?]*)$")
+
+
+def _addresses(blocks: list[ast.Node]) -> list[ast.Node]:
+    """A bare URL or e-mail address in the text gets ADDRESS_STYLE (never hyphenated)."""
+
+    linked = {id(n) for link in ast.iter_nodes(blocks) if link["t"] == "Link"
+              for n in ast.iter_nodes(link["c"][1])}  # a link has its own style
+
+    def mark(node: ast.Node) -> Any:
+        if node["t"] != "Str" or id(node) in linked:
+            return None
+        match = _ADDRESS.match(node["c"])
+        if match is None:
+            return None
+        out = [{"t": "Str", "c": match["before"]}] if match["before"] else []
+        out.append(ast.span_styled(ADDRESS_STYLE, [{"t": "Str", "c": match["address"]}]))
+        if match["after"]:
+            out.append({"t": "Str", "c": match["after"]})
+        return out
+
+    result: list[ast.Node] = ast.walk(blocks, mark)
+    return result
 
 
 PAGE_BREAK = ast.raw_block("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
@@ -279,15 +406,18 @@ def write_docx(ctx: Context, out: Path, logo_png: Path | None, layout: Layout = 
 
 def write_blocks(ctx: Context, out: Path, front: list[ast.Node], body: list[ast.Node],
                  layout: Layout = PAPER, toc_body: list[ast.Node] | None = None) -> None:
-    """Front matter, table of contents, page break, body: through pandoc into *out*, then
-    the layout's post-steps on the written file."""
+    """Front matter, imprint (own page), contents, page break, body: through pandoc into
+    *out*, then the layout's post-steps on the written file."""
     paper = ctx.paper
     doc = ctx.doc()
     blocks = list(front)
     landscape = layout.landscape
+    if layout.imprint:
+        blocks += [PAGE_BREAK, *imprint_blocks(ctx)]
     if paper.wants_toc and layout.contents:
-        blocks.append(_toc(ctx, body if toc_body is None else toc_body))
-    doc["blocks"] = [*blocks, *([] if landscape else [PAGE_BREAK]), *_bitmaps(ctx, body)]
+        listed = contents(ctx, body if toc_body is None else toc_body)
+        blocks += [PAGE_BREAK, *listed] if layout.imprint and listed else listed
+    doc["blocks"] = _addresses([*blocks, *([] if landscape else [PAGE_BREAK]), *_bitmaps(ctx, body)])
     doc["meta"]["lang"] = ast.meta_string(paper.lang)
 
     header_text = ctx.stamp.text or ast.stringify(ctx.title)
