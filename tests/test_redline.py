@@ -190,7 +190,8 @@ def test_synopse_html_and_markdown(position_redline: dict[str, Path], monkeypatc
     assert section.page_width > section.page_height  # landscape
     table = document.tables[0]
     head = [c.text for c in table.rows[0].cells]
-    assert head[0].startswith("Bisherige Fassung: v0.1.0") and head[1].startswith("Neue Fassung:")
+    assert head[0].startswith("Bisherige Fassung\nFassung 0.1.0 vom ")
+    assert head[1].startswith("Neue Fassung\nStand vom ")  # a commit: no HEAD, no hash
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
     assert ["Ausgangslage" in r[0] and "unverändert" in r[0] for r in rows].count(True) == 1
     changed = next(r for r in rows if "Die Kita ist für" in r[0])

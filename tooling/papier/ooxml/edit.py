@@ -425,3 +425,93 @@ def picture_descriptions(document: Any) -> None:
         alt = doc_pr.get("descr", "") if doc_pr is not None else ""
         for pic in drawing.iter(f"{{{PIC_NS}}}cNvPr"):
             pic.set("descr", alt)
+
+
+# ---------------------------------------------------------------- tables in narrow columns
+
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+EMU_PER_TWIP = 635
+CELL_MARGIN = 115  # twips each side when the table names none (Word's default is 108)
+
+
+def _twips(element: Any, attr: str = "w") -> int:
+    value = element.get(_w(attr)) if element is not None else None
+    return int(value) if value is not None and value.lstrip("-").isdigit() else 0
+
+
+def _fit_pictures(paragraph: Any, width: int) -> None:
+    """Pictures wider than *width* twips shrink to it, keeping their aspect ratio."""
+    for drawing in paragraph.iter(f"{{{WP_NS}}}inline", f"{{{WP_NS}}}anchor"):
+        extent = drawing.find(f"{{{WP_NS}}}extent")
+        if extent is None:
+            continue
+        cx = int(extent.get("cx", "0"))
+        limit = width * EMU_PER_TWIP
+        if cx <= limit or cx <= 0:
+            continue
+        scale = limit / cx
+        for ext in [extent, *(e for e in drawing.iter(f"{{{A_NS}}}ext") if e.get("cx") is not None)]:
+            ext.set("cx", str(int(int(ext.get("cx", "0")) * scale)))
+            ext.set("cy", str(int(int(ext.get("cy", "0")) * scale)))
+
+
+def _fit_table(table: Any, width: int) -> None:
+    """Give *table* a grid that adds up to what it really gets of *width* twips, then fit
+    each cell's content into its column (nested tables too)."""
+    cols = table.findall(f"{_w('tblGrid')}/{_w('gridCol')}")
+    total = sum(_twips(c) for c in cols)
+    table_width = table.find(f"{_w('tblPr')}/{_w('tblW')}")
+    kind = table_width.get(_w("type")) if table_width is not None else "auto"
+    if kind == "pct":
+        target = width * _twips(table_width) // 5000
+    elif kind == "dxa" and _twips(table_width):
+        target = min(_twips(table_width), width)
+    else:
+        target = min(total, width) if total else width
+    if total:
+        for col in cols:
+            col.set(_w("w"), str(_twips(col) * target // total))
+    grid = [_twips(c) for c in cols]
+    margins = table.find(f"{_w('tblPr')}/{_w('tblCellMar')}")
+    sides = [margins.find(_w(s)) if margins is not None else None for s in ("left", "right")]
+    margin = sum(_twips(s) if s is not None else CELL_MARGIN for s in sides)
+    for row in table.findall(_w("tr")):
+        index = 0
+        for cell in row.findall(_w("tc")):
+            span = max(1, _twips(cell.find(f"{_w('tcPr')}/{_w('gridSpan')}"), "val"))
+            cell_width = sum(grid[index:index + span]) if index < len(grid) else target
+            index += span
+            _fit_blocks(cell, max(cell_width - margin, 0))
+
+
+def _fit_blocks(container: Any, width: int) -> None:
+    for child in container:
+        if child.tag == _w("tbl"):
+            _fit_table(child, width)
+        elif child.tag == _w("p"):
+            _fit_pictures(child, width)
+        elif child.tag in (_w("sdt"), _w("sdtContent"), _w("customXml")):
+            _fit_blocks(child, width)
+
+
+def fit_to_columns(data: bytes | None) -> bytes:
+    """document.xml whose tables sit in columns (the Synopse): every table's grid in real
+    widths, pictures no wider than their column, one alignment per paragraph.
+
+    pandoc writes grids for a 5.5-inch page whatever the page is, sizes pictures to the page
+    (a chart in a 12 cm column is cut off in Word and LibreOffice), and gives a paragraph in a
+    nested table two w:jc, the outer table's last (numbers lose their right alignment)."""
+    root = etree.fromstring(data or b"", etree.XMLParser(resolve_entities=False, no_network=True,
+                                                         huge_tree=True))
+    body: Any = root.find(_w("body"))
+    section = body.find(_w("sectPr"))
+    size = section.find(_w("pgSz")) if section is not None else None
+    page_margins = section.find(_w("pgMar")) if section is not None else None
+    width = (_twips(size) - _twips(page_margins, "left") - _twips(page_margins, "right")
+             if size is not None else 9026)
+    _fit_blocks(body, width)
+    for ppr in root.iter(_w("pPr")):
+        for extra in ppr.findall(_w("jc"))[1:]:  # the first is the innermost table's
+            ppr.remove(extra)
+    out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return out

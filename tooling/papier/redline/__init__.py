@@ -55,8 +55,9 @@ def comparison(ws: Workspace, slug: str, old_spec: str | None, new_spec: str | N
         new = _side(new_ws, new_rev, brand, slug)
         old = _side(old_ws, old_rev, brand, slug)
         lang = new.ctx.paper.lang
-        stamp = Stamp(f"{i18n.label(lang, kind)} · {old.name} → {new.name} · "
-                      f"{i18n.format_date(new_rev.when.date(), lang)}", page_footer(lang))
+        sides = [f"{side.described} ({side.commit_id})" if side.commit_id else side.described
+                 for side in (old, new)]  # the hash in the stamp's small print only
+        stamp = Stamp(f"{i18n.label(lang, kind)} · {sides[0]} → {sides[1]}", page_footer(lang))
         old.ctx.stamp = new.ctx.stamp = stamp
         _adopt_images(old, new)
         yield Comparison(old, new, brand, marks)

@@ -20,15 +20,24 @@ class Side:
     ctx: Context
 
     @property
-    def name(self) -> str:
+    def described(self) -> str:
+        """What a reader calls this side: 'Fassung 0.2.0 vom 3. Dezember 2026' for a version,
+        'Arbeitsstand vom 21. November 2026' for the working tree, 'Stand vom …' for another
+        commit; never a git word (HEAD, a hash)."""
+        lang = self.ctx.paper.lang
+        date = i18n.format_date(self.revision.when.date(), lang)
         if self.revision.commit is None:
-            return i18n.label(self.ctx.paper.lang, "worktree")
-        return self.revision.label
+            return i18n.label(lang, "worktree_of").format(date=date)
+        if self.revision.version:
+            return i18n.label(lang, "version_of").format(version=self.revision.version, date=date)
+        return i18n.label(lang, "revision_of").format(date=date)
 
     @property
-    def described(self) -> str:
-        """'v0.2.0 (3. Oktober 2026)' for headings and the stamp."""
-        return f"{self.name} ({i18n.format_date(self.revision.when.date(), self.ctx.paper.lang)})"
+    def commit_id(self) -> str:
+        """The short hash of a side that is neither a version nor the working tree, for
+        small print (two commits of one day would otherwise read the same); else ''."""
+        commit = self.revision.commit
+        return commit.hexsha[:7] if commit is not None and not self.revision.version else ""
 
 
 @dataclass

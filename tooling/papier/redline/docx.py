@@ -8,7 +8,7 @@ from papier import pandoc_ast as ast
 from papier.ooxml import edit as ooxml
 from papier.raster import logo_png
 from papier.redline.compare import Comparison
-from papier.writers.docx import Layout, docx_parts, number_headings, write_blocks
+from papier.writers.docx import Layout, docx_parts, imprint_blocks, number_headings, write_blocks
 
 
 def _revision_marks(path: Path) -> None:
@@ -16,7 +16,7 @@ def _revision_marks(path: Path) -> None:
 
 
 # headings numbered by the differ (numbers are part of the diff), tracked changes completed
-REDLINE = Layout(number_headings=False, post=(_revision_marks,))
+REDLINE = Layout(number_headings=False, imprint=True, post=(_revision_marks,))
 
 
 def write_redline(comp: Comparison, out: Path) -> None:
@@ -28,7 +28,8 @@ def write_redline(comp: Comparison, out: Path) -> None:
     number_headings(new_body)
     differ = comp.differ()
     front = differ.blocks(old_front, new_front)
+    imprint = differ.blocks(imprint_blocks(comp.old.ctx), imprint_blocks(comp.new.ctx))
     body = differ.blocks(old_body, new_body)
     differ.finish()
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_blocks(comp.new.ctx, out, front, body, REDLINE, toc_body=toc_body)
+    write_blocks(comp.new.ctx, out, front, body, REDLINE, toc_body=toc_body, imprint=imprint)

@@ -12,6 +12,7 @@ from typing import Any
 
 from papier import i18n
 from papier import pandoc_ast as ast
+from papier.ooxml import edit as ooxml
 from papier.redline.align import DELETION, INSERTION, Differ, is_change
 from papier.redline.compare import Comparison
 from papier.writers.docx import (
@@ -23,7 +24,13 @@ from papier.writers.docx import (
     write_blocks,
 )
 
-SYNOPSE = Layout(landscape=True, contents=False)
+
+def _fit_columns(path: Path) -> None:
+    ooxml.rewrite_parts(path, {"word/document.xml": ooxml.fit_to_columns})
+
+
+# two columns of about 12 cm: tables and pictures fitted into them after pandoc
+SYNOPSE = Layout(landscape=True, contents=False, post=(_fit_columns,))
 
 Row = tuple[list[ast.Node], list[ast.Node]]
 
@@ -126,10 +133,10 @@ def write_synopsis(comp: Comparison, out: Path) -> None:
     number_headings(old_body)
     number_headings(new_body)
     differ = comp.differ()
-    head = ([ast.para([{"t": "Strong", "c": ast.text_inlines(
-                f"{i18n.label(lang, 'old_text')}: {comp.old.described}")}])],
-            [ast.para([{"t": "Strong", "c": ast.text_inlines(
-                f"{i18n.label(lang, 'new_text')}: {comp.new.described}")}])])
+    head = ([ast.para([{"t": "Strong", "c": ast.text_inlines(i18n.label(lang, "old_text"))},
+                       {"t": "LineBreak"}, *ast.text_inlines(comp.old.described)])],
+            [ast.para([{"t": "Strong", "c": ast.text_inlines(i18n.label(lang, "new_text"))},
+                       {"t": "LineBreak"}, *ast.text_inlines(comp.new.described)])])
     title = [ast.div([ast.para([*ast.text_inlines(f"{i18n.label(lang, 'synopsis')}:"), {"t": "Space"},
                                *new.title])], kvs={"custom-style": "Title"})]
     body = [_table(head, rows(differ, old_front + old_body, new_front + new_body, lang))]

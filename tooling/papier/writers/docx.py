@@ -58,6 +58,8 @@ INSERTED_STYLE = "Papier Einfügung"
 CONTENTS_STYLE = "Papier Verzeichnis"  # an entry of the contents list: a link, not underlined
 ADDRESS_STYLE = "Papier Adresse"  # a URL or e-mail address in running text: never hyphenated
 IMPRINT_STYLE = "Papier Impressum"
+IMPRINT_LABEL_STYLE = "Papier Impressum Rubrik"
+IMPRINT_NOTICE_STYLE = "Papier Impressum Hinweis"
 CONTENTS_LEVELS = 2
 
 
@@ -200,11 +202,16 @@ def _box_styles(styles: Any, brand: Brand) -> None:
     source = _paragraph_style(styles, SOURCE_STYLE)  # "Quelle: …" under data tables and charts
     source.font.size = Pt(9)
     source.font.color.rgb = _rgb(brand.on("muted"))
-    imprint = _paragraph_style(styles, IMPRINT_STYLE)
+    imprint = _paragraph_style(styles, IMPRINT_STYLE)  # a line of the imprint
     imprint.font.size = Pt(9.5)
-    imprint.paragraph_format.space_after = Pt(7)
+    imprint.paragraph_format.space_before = imprint.paragraph_format.space_after = Pt(0)
     imprint.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    imprint.paragraph_format.keep_together = True
+    label = _paragraph_style(styles, IMPRINT_LABEL_STYLE, IMPRINT_STYLE)  # a row's label
+    label.font.bold = True
+    label.paragraph_format.space_before = Pt(8)
+    label.paragraph_format.keep_with_next = True
+    notice = _paragraph_style(styles, IMPRINT_NOTICE_STYLE, IMPRINT_STYLE)  # the brand's sentence
+    notice.paragraph_format.space_before = Pt(14)
     for style in (kind, hints, box_title, imprint):  # e-mail addresses, names, the title
         ooxml.no_hyphenation(style)
     try:
@@ -313,19 +320,17 @@ def imprint_blocks(ctx: Context) -> list[ast.Node]:
                        else {"t": "Span", "c": [ast.attr(), text]})
         return out
 
-    def row(label: str, lines: list[Any]) -> ast.Node:
-        body: list[ast.Node] = [{"t": "Strong", "c": ast.text_inlines(label)}]
-        for segments in lines:
-            body += [{"t": "LineBreak"}, *inlines(segments)]
-        return ast.para(body)
+    def row(label: str, lines: list[Any]) -> list[ast.Node]:  # a paragraph a line: no w:br
+        return [styled(IMPRINT_LABEL_STYLE, [ast.para(ast.text_inlines(label))]),
+                styled(IMPRINT_STYLE, [ast.para(inlines(segments)) for segments in lines])]
 
-    paragraphs = [row(label, lines) for label, lines in imprint.rows]
-    paragraphs.append(row(ctx.label("citation"), [imprint.citation]))
+    blocks: list[ast.Node] = [{"t": "Header", "c": [
+        1, ["papier-impressum", ["unnumbered", "unlisted"], []], ast.text_inlines(imprint.heading)]}]
+    for label, lines in [*imprint.rows, (ctx.label("citation"), [imprint.citation])]:
+        blocks += row(label, lines)
     if imprint.notice:
-        paragraphs.append(ast.para(ast.text_inlines(imprint.notice)))
-    heading = {"t": "Header", "c": [1, ["papier-impressum", ["unnumbered", "unlisted"], []],
-                                    ast.text_inlines(imprint.heading)]}
-    return [heading, styled(IMPRINT_STYLE, paragraphs)]
+        blocks.append(styled(IMPRINT_NOTICE_STYLE, [ast.para(ast.text_inlines(imprint.notice))]))
+    return blocks
 
 
 _ADDRESS = re.compile(r"^(?P<before>[(\[„‚\"']*)(?P<address>(?:https?://|www\.)\S+?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
@@ -405,15 +410,17 @@ def write_docx(ctx: Context, out: Path, logo_png: Path | None, layout: Layout = 
 
 
 def write_blocks(ctx: Context, out: Path, front: list[ast.Node], body: list[ast.Node],
-                 layout: Layout = PAPER, toc_body: list[ast.Node] | None = None) -> None:
+                 layout: Layout = PAPER, toc_body: list[ast.Node] | None = None,
+                 imprint: list[ast.Node] | None = None) -> None:
     """Front matter, imprint (own page), contents, page break, body: through pandoc into
-    *out*, then the layout's post-steps on the written file."""
+    *out*, then the layout's post-steps on the written file. *imprint* replaces the paper's
+    imprint blocks (a redline's shows the changes)."""
     paper = ctx.paper
     doc = ctx.doc()
     blocks = list(front)
     landscape = layout.landscape
     if layout.imprint:
-        blocks += [PAGE_BREAK, *imprint_blocks(ctx)]
+        blocks += [PAGE_BREAK, *(imprint_blocks(ctx) if imprint is None else imprint)]
     if paper.wants_toc and layout.contents:
         listed = contents(ctx, body if toc_body is None else toc_body)
         blocks += [PAGE_BREAK, *listed] if layout.imprint and listed else listed
