@@ -154,7 +154,10 @@ def test_no_title_word_heading_or_address_is_hyphenated(final: dict[str, Path], 
     pages = {pdf.name: pages_of(pdf) for pdf in pdfs}
     lines = {name: [text for page in found for text, _size in page] for name, found in pages.items()}
     if not any(hyphenated(found) for found in lines.values()):
-        pytest.skip("LibreOffice hyphenates nothing here: install German patterns (Debian: hyphen-de)")
+        message = "LibreOffice hyphenates nothing here: install German patterns (Debian: hyphen-de)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # .ci/run installs them: a skip there would hide the check
+        pytest.skip(message)
     for name, found in lines.items():
         for fragment, nxt in hyphenated(found):  # body text is hyphenated; addresses never
             word = fragment[:-1] + nxt

@@ -150,7 +150,7 @@ class Imprint:
         def inlines(segments: Line) -> list[ast.Node]:
             out: list[ast.Node] = []
             for seg in segments:
-                text = ast.text_inlines(seg.text)
+                text = ast.text_inlines(seg.text) if seg.text.strip() else [{"t": "Space"}]
                 out.append({"t": "Link", "c": [["", [], []], text, [seg.href, ""]]} if seg.href
                            else {"t": "Span", "c": [["", [], []], text]})
             return out

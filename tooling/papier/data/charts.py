@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from papier import fsutil
+from papier import fsutil, i18n
 from papier import pandoc_ast as ast
 from papier.brand import Brand
 from papier.cache import CHARTS
@@ -29,10 +29,10 @@ from papier.data.numbers import format_number
 from papier.data.tables import Where, check_options, decimals_option, row_order, source_note, split_list
 from papier.errors import Problem
 
-CHART_VERSION = "1"  # bump when the drawing code changes: old cached charts are not reused
+CHART_VERSION = "2"  # bump when the drawing code changes: old cached charts are not reused
 TYPES = ("bar", "line", "stacked")
 CHART_OPTIONS = {"src", "type", "x", "y", "caption", "alt", "source", "ylabel", "orient", "decimals",
-                 "sort"}
+                 "sort", "y-from"}
 _LOCK = threading.Lock()  # matplotlib's font manager and rcParams are global
 
 
@@ -45,6 +45,7 @@ class ChartData:
     ylabel: str = ""
     orient: str = "auto"  # auto, vertical, horizontal
     value_range: tuple[float, float] | None = None  # fixed axis (ratings 1-5)
+    y_from: float | None = None  # a value axis that does not start at 0 (y-from="5000")
 
     def horizontal(self) -> bool:
         if self.orient != "auto":
@@ -75,8 +76,19 @@ def chart_data(data: DataTable, kvs: dict[str, str], where: Where) -> ChartData:
     if decimals is None:
         decimals = max((data.decimals(n, where) for n in names), default=0)
     series = [(n, [column[i] for i in order]) for n in names for column in [data.floats(n, where)]]
+    y_from = None
+    if kvs.get("y-from", "").strip():
+        try:
+            y_from = float(kvs["y-from"].replace(",", "."))
+        except ValueError:
+            raise DataError(Problem(where[0], where[1], (
+                f"y-from=\"{kvs['y-from']}\" is not a number; write the value the axis starts at, "
+                "like y-from=\"5000\""))) from None
+        if kind != "line":
+            raise DataError(Problem(where[0], where[1], (
+                "y-from is for line charts only: a bar's length must start at 0")))
     return ChartData(kind, [data.rows[i][x] for i in order], series, decimals,
-                     kvs.get("ylabel", ""), orient)
+                     kvs.get("ylabel", ""), orient, y_from=y_from)
 
 
 def _palette(brand: Brand) -> list[str]:
@@ -141,8 +153,12 @@ def render_svg(chart: ChartData, brand: Brand, lang: str) -> bytes:
                 axes.spines[side].set_visible(False)
             axes.grid(True, axis="x" if horizontal else "y", color="#D5DCDF", linewidth=0.6)
             axes.set_axisbelow(True)
-            if chart.ylabel:
-                (axes.set_xlabel if horizontal else axes.set_ylabel)(chart.ylabel)
+            label = chart.ylabel
+            if chart.y_from is not None and chart.y_from != 0:
+                start = format_number(chart.y_from, 0 if chart.y_from.is_integer() else chart.decimals, lang)
+                label = f"{label} ({i18n.label(lang, 'axis_from')} {start})".strip()
+            if label:
+                (axes.set_xlabel if horizontal else axes.set_ylabel)(label)
             if len(chart.series) > 1:
                 axes.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0),
                             ncols=min(4, len(chart.series)), fontsize=8.5, borderaxespad=0.3)
@@ -190,6 +206,14 @@ def _draw(axes: Any, chart: ChartData, colours: list[str], horizontal: bool, lan
                     label.set_horizontalalignment("right")
     if chart.value_range is not None:
         (axes.set_xlim if horizontal else axes.set_ylim)(*chart.value_range)
+    elif chart.kind == "line":
+        # a line chart's axis starts at 0 unless the author says otherwise (y-from), and
+        # then the axis label says so: a cut axis makes small changes look large
+        shown = [v for _, vs in chart.series for v in vs if v is not None]
+        if chart.y_from is not None:
+            axes.set_ylim(bottom=chart.y_from)
+        elif shown and min(shown) >= 0:
+            axes.set_ylim(bottom=0, top=max(shown) * 1.08 or 1)
     axes.margins(**({"x": 0.08} if horizontal else {"y": 0.1}))
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
+from papier import colour as wcag
 from papier import fsutil, i18n, pandoc
 from papier import pandoc_ast as ast
 from papier.errors import ToolError
@@ -47,8 +51,64 @@ def _images(ctx: Context, blocks: list[ast.Node]) -> list[ast.Node]:
             args.append("width: 100%")
         return ast.raw_inline("typst", f"#box(image({', '.join(args)}))")
 
-    result: list[ast.Node] = ast.walk(blocks, image)
+    result: list[ast.Node] = ast.walk(_units(blocks), image)
     return result
+
+
+def _is_source(node: ast.Node) -> bool:
+    return node["t"] == "Div" and "source-note" in node["c"][0][1]
+
+
+MARK = ast.raw_inline("typst", "#papier-mark;")
+
+
+def _mark_end(block: ast.Node) -> bool:
+    """Put the unit mark into the last line of *block*; False where it has no text."""
+    kind = block["t"]
+    if kind in ("Para", "Plain", "Header"):
+        inlines = block["c"][2] if kind == "Header" else block["c"]
+        # before the last word, not after it: a mark after the last line is carried to the
+        # next page together with the block that follows
+        inlines.insert(max(0, len(inlines) - 1), ast.clone(MARK))
+        return True
+    if kind in ("BulletList", "OrderedList"):
+        items = block["c"] if kind == "BulletList" else block["c"][1]
+        return bool(items and items[-1]) and _mark_end(items[-1][-1])
+    if kind in ("Div", "BlockQuote"):
+        children = block["c"][1] if kind == "Div" else block["c"]
+        return bool(children) and _mark_end(children[-1])
+    return False
+
+
+def _units(blocks: list[ast.Node]) -> list[ast.Node]:
+    """Each figure or captioned table with the source notes after it becomes one
+    ``#papier-unit[…]``: kept whole, floated to the next page when it does not fit
+    (templates/typst/papier.typ). The bibliography gets its hanging indent."""
+    out: list[ast.Node] = []
+    i = 0
+    while i < len(blocks):
+        node = blocks[i]
+        if node["t"] in ("Figure", "Table"):
+            j = i + 1
+            while j < len(blocks) and _is_source(blocks[j]):
+                j += 1
+            marked = bool(out) and _mark_end(out[-1])
+            unit_id = hashlib.sha1(json.dumps(blocks[i:j], sort_keys=True).encode()).hexdigest()[:12]
+            extra = "" if marked else ", mark: true"
+            opening = f'#papier-unit-at("{unit_id}"{extra})['
+            out += [ast.raw_block("typst", opening), *blocks[i:j], ast.raw_block("typst", "]")]
+            i = j
+            continue
+        if node["t"] == "Div":
+            classes = node["c"][0][1]
+            node = {"t": "Div", "c": [node["c"][0], _units(node["c"][1])]}
+            if "references" in classes:
+                out += [ast.raw_block("typst", "#papier-references["), node, ast.raw_block("typst", "]")]
+                i += 1
+                continue
+        out.append(node)
+        i += 1
+    return out
 
 
 def meta_json(ctx: Context) -> dict[str, Any]:
@@ -85,6 +145,8 @@ def meta_json(ctx: Context) -> dict[str, Any]:
         "logo": root_path(ctx, brand.logo) if brand.logo else None,
         "logo_alt": brand.logo_alt,
         "colours": brand.colours,
+        "text_colours": text_colours(ctx),
+        "imprint": ctx.imprint().to_json(),
         "font": brand.body_font,
         "size": brand.font_size,
         "labels": {k: i18n.label(lang, k) for k in (
@@ -93,11 +155,25 @@ def meta_json(ctx: Context) -> dict[str, Any]:
     }
 
 
+def text_colours(ctx: Context) -> dict[str, str]:
+    """Brand colours for text on the backgrounds the layout puts them on (WCAG 2.1:
+    4.5:1 for text, 3:1 for marks), each the brand colour itself where it passes."""
+    brand = ctx.brand
+    return {
+        "primary": brand.on("primary"),
+        "primary_on_light": brand.on("primary", "light"),
+        "muted": brand.on("muted", "light"),  # captions and notes also stand in boxes
+        "accent": brand.on("accent"),  # the stamp
+        "accent_on_primary": brand.on("accent", "primary"),  # kind label on the cover
+        "accent_mark": brand.on("accent", "light", wcag.MARKS),  # key-message markers
+    }
+
+
 def typst_blocks(ctx: Context, blocks: list[ast.Node]) -> str:
     """Typst markup for some blocks of the paper (the preview converts chapter by chapter)."""
     doc = {"pandoc-api-version": ctx.assembled.doc["pandoc-api-version"], "meta": {},
            "blocks": _images(ctx, ast.clone(blocks))}
-    return pandoc.write(doc, "typst", [], ctx.paper.rel(ctx.paper.yaml_path)).decode("utf-8")
+    return _tight_captions(pandoc.write(doc, "typst", [], ctx.paper.rel(ctx.paper.yaml_path)).decode("utf-8"))
 
 
 def typst_source(ctx: Context, body: str | None = None) -> str:
@@ -118,7 +194,13 @@ def typst_source(ctx: Context, body: str | None = None) -> str:
                             "c": [{"t": "MetaInlines", "c": m} for m in ctx.key_messages]}
     template = paper.workspace.templates_dir / "typst" / "pandoc.typ"
     out = pandoc.write(doc, "typst", [f"--template={template}"], paper.rel(paper.yaml_path))
-    return out.decode("utf-8")
+    return _tight_captions(out.decode("utf-8"))
+
+
+def _tight_captions(source: str) -> str:
+    """pandoc opens a caption with a line break, which Typst sets as a space after
+    "Abbildung 1:"; the caption starts at its first word instead."""
+    return re.sub(r"caption: \[\s+", "caption: [", source)
 
 
 class TypstSession:
@@ -133,26 +215,80 @@ class TypstSession:
     def compile(self, ctx: Context, out: Path, body: str | None = None,
                 timestamp: dt.date | None = None) -> None:
         """main.typ and meta.json for *ctx* (with its body already converted, if given),
-        compiled to *out* as PDF/UA-1 and PDF/A-2b."""
+        laid out until every figure and table has its place (`place_units`), and compiled
+        to *out* as PDF/UA-1 and PDF/A-2b."""
         import typst  # noqa: PLC0415 - lazy: Typst is slow to load
 
         work = ctx.work_dir
         work.mkdir(parents=True, exist_ok=True)
         _write_if_changed(work / "meta.json", json.dumps(meta_json(ctx), ensure_ascii=False))
         main = work / "main.typ"
-        _write_if_changed(main, typst_source(ctx, body))
+        source = typst_source(ctx, body)
+        _write_if_changed(main, source)
+        units = work / "units.json"  # every compile decides afresh: the text may have changed
+        _write_if_changed(units, "{}")
         if self.compiler is None or self.main != main:
             self.compiler = typst.Compiler(str(main), root=str(ctx.paper.workspace.root),
                                            font_paths=[str(p) for p in ctx.brand.font_dirs])
             self.main = main
         day = timestamp or ctx.paper.date
         stamp = dt.datetime(day.year, day.month, day.day, 12, 0, tzinfo=dt.UTC)
-        with fsutil.atomic_path(out) as tmp:
-            try:
-                self.compiler.compile(output=str(tmp), format="pdf", pdf_standards=PDF_STANDARDS,
-                                      timestamp=stamp)
-            except (RuntimeError, typst.TypstError) as exc:
-                raise ToolError("typst", str(exc), ctx.paper.rel(main)) from exc
+        try:
+            if "#papier-unit-at(" in source:
+                modes: dict[str, str] = {}
+                for _ in range(8):  # each round settles at least one more unit; few need 3
+                    found = json.loads(self.compiler.query("<papier-unit-size>", field="value"))
+                    decided = place_units(found, modes)
+                    if decided == modes:
+                        break
+                    modes = decided
+                    _write_if_changed(units, json.dumps(modes, sort_keys=True))
+            with fsutil.atomic_path(out) as tmp:
+                _, warnings = self.compiler.compile_with_warnings(
+                    output=str(tmp), format="pdf", pdf_standards=PDF_STANDARDS, timestamp=stamp)
+        except (RuntimeError, typst.TypstError) as exc:
+            raise ToolError("typst", str(exc), ctx.paper.rel(main)) from exc
+        unsettled = [str(w) for w in warnings if "converge" in str(w) or "stabilize" in str(w)]
+        if unsettled:  # figure numbers or page references may be wrong: say so, loudly
+            sys.stderr.write(
+                f"{ctx.paper.rel(out)}: warning: Typst's layout did not settle ({unsettled[0]}); "
+                "check figure numbers and page references, and report the paper to papier\n")
+
+
+# The body's frame in points (templates/typst/papier.typ: text-margin, A4).
+PAGE_HEIGHT = 841.89
+BODY_TOP = 2.7 / 2.54 * 72
+BODY_BOTTOM = PAGE_HEIGHT - 2.4 / 2.54 * 72
+GAP = 29.0  # the space above and below a unit in the flow (2.6 em of 11 pt)
+LONG_START = 6.5 / 2.54 * 72  # caption, head and three rows of a long table
+
+
+def place_units(found: list[dict[str, Any]], modes: dict[str, str]) -> dict[str, str]:
+    """Where each figure and table goes, from the last layout: *found* lists each unit's
+    id, height and the page and height at which the text before it ends. A unit that
+    once floated keeps floating, so the rounds cannot swing back and forth. A unit right
+    after another one has no text of its own before it: it starts where the one before
+    ends (or, when that one floats, where that one was written)."""
+    decided: dict[str, str] = {}
+    full = BODY_BOTTOM - BODY_TOP
+    floated_from = 0
+    page, y = 0, BODY_TOP
+    for unit in found:
+        unit_id, height = str(unit["id"]), float(unit["height"])
+        if not unit.get("after-unit") or not decided:
+            page, y = int(unit["page"]), float(unit["y"])
+        room = BODY_BOTTOM - y
+        if height > full - GAP:
+            mode = "long-break" if room < LONG_START else "long"
+            page, y = int(unit["page"]) + 1, BODY_TOP  # where it ends is not known: a new page
+        elif modes.get(unit_id) == "float" or height > room - GAP or floated_from == page:
+            mode = "float"
+            floated_from = page
+        else:
+            mode = "flow"
+            y += height + GAP
+        decided[unit_id] = mode
+    return decided
 
 
 def _write_if_changed(path: Path, text: str) -> None:
