@@ -15,6 +15,7 @@ CHARTS = "charts"  # charts drawn by matplotlib, by data and spec
 RASTER = "raster"  # SVG figures as PNG for Word
 LANGUAGE = "language"  # pandoc's view of a chapter's quotes, for the language checks
 ROUNDS = "rounds"  # comment matrices parsed, by content
+WEBFONTS = "webfonts"  # font subsets for HTML, by font file and characters
 
 
 def folder(ws: Workspace, kind: str) -> Path:

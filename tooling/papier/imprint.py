@@ -70,10 +70,9 @@ def licence(name: str, url: str = "") -> Licence | None:
     if not name.strip():
         return None
     key = " ".join(name.replace("-", " - ").split()).replace(" - ", "-").upper()
-    key = key.replace("CC0", "CC0").replace("CC BY", "CC BY")
-    for known, lic in LICENCES.items():
-        if known.upper() == key:
-            return Licence(lic.name, url or lic.url, lic.title)
+    lic = LICENCES.get(key)  # the keys are upper case already
+    if lic is not None:
+        return Licence(lic.name, url or lic.url, lic.title)
     return Licence(name.strip(), url, {})
 
 
@@ -145,30 +144,40 @@ class Imprint:
             "doi": self.doi,
         }
 
-    def to_blocks(self) -> list[ast.Node]:
-        """pandoc blocks: a heading-less definition list (label: lines) and the notice."""
-        def inlines(segments: Line) -> list[ast.Node]:
-            out: list[ast.Node] = []
-            for seg in segments:
-                text = ast.text_inlines(seg.text) if seg.text.strip() else [{"t": "Space"}]
-                out.append({"t": "Link", "c": [["", [], []], text, [seg.href, ""]]} if seg.href
-                           else {"t": "Span", "c": [["", [], []], text]})
-            return out
+    def entries(self) -> list[tuple[str, list[Line]]]:
+        """The rows, then the Zitiervorschlag as the last row."""
+        return [*self.rows, (i18n.label(self.lang, "citation"), [self.citation])]
 
+    def to_blocks(self) -> list[ast.Node]:
+        """pandoc blocks: a heading-less definition list (label: lines, the Zitiervorschlag
+        last) and the brand's notice."""
         items = []
-        for label, lines in self.rows:
+        for label, lines in self.entries():
             body: list[ast.Node] = []
             for i, segments in enumerate(lines):
-                if i:
-                    body.append({"t": "LineBreak"})
-                body.extend(inlines(segments))
-            items.append([ast.text_inlines(label), [[{"t": "Plain", "c": body}]]])
-        items.append([ast.text_inlines(i18n.label(self.lang, "citation")),
-                      [[{"t": "Plain", "c": inlines(self.citation)}]]])
+                body += [{"t": "LineBreak"}] if i else []
+                body += inlines(segments)
+            items.append([ast.text_inlines(label), [[ast.plain(body)]]])
         blocks: list[ast.Node] = [{"t": "DefinitionList", "c": items}]
         if self.notice:
-            blocks.append({"t": "Para", "c": ast.text_inlines(self.notice)})
+            blocks.append(ast.para(ast.text_inlines(self.notice)))
         return blocks
+
+
+def inlines(segments: Line) -> list[ast.Node]:
+    """pandoc inlines of one line: a segment with an href is a link; spaces at a segment's
+    ends are kept (the Zitiervorschlag's text and its DOI link are two segments)."""
+    out: list[ast.Node] = []
+    for seg in segments:
+        text = ast.text_inlines(seg.text)
+        if seg.href:
+            text = [{"t": "Link", "c": [ast.attr(), text, [seg.href, ""]]}]
+        if seg.text[:1].isspace():
+            text.insert(0, {"t": "Space"})
+        if seg.text[-1:].isspace() and seg.text.strip():
+            text.append({"t": "Space"})
+        out.extend(text)
+    return out
 
 
 def build(paper: Paper, brand: Brand, title: str, subtitle: str, final: bool) -> Imprint:

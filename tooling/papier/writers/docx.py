@@ -25,6 +25,7 @@ from papier import pandoc_ast as ast
 from papier.brand import Brand
 from papier.cache import tool_fingerprint
 from papier.data.tables import SOURCE_STYLE  # the note under data tables and charts
+from papier.imprint import inlines as imprint_inlines
 from papier.numbering import heading_numbers
 from papier.ooxml import edit as ooxml
 from papier.raster import svg_to_png
@@ -308,25 +309,13 @@ def imprint_blocks(ctx: Context) -> list[ast.Node]:
     Zitiervorschlag and the brand's notice; links (licence, e-mail, web) are real links."""
     imprint = ctx.imprint()
 
-    def inlines(segments: Any) -> list[ast.Node]:
-        out: list[ast.Node] = []
-        for seg in segments:
-            text = ast.text_inlines(seg.text)
-            if seg.text[:1].isspace():  # 'Verlag. https://doi.org/…': the space is a segment
-                out.append({"t": "Space"})
-            if not text:
-                continue
-            out.append({"t": "Link", "c": [ast.attr(), text, [seg.href, ""]]} if seg.href
-                       else {"t": "Span", "c": [ast.attr(), text]})
-        return out
-
     def row(label: str, lines: list[Any]) -> list[ast.Node]:  # a paragraph a line: no w:br
         return [styled(IMPRINT_LABEL_STYLE, [ast.para(ast.text_inlines(label))]),
-                styled(IMPRINT_STYLE, [ast.para(inlines(segments)) for segments in lines])]
+                styled(IMPRINT_STYLE, [ast.para(imprint_inlines(segments)) for segments in lines])]
 
     blocks: list[ast.Node] = [{"t": "Header", "c": [
         1, ["papier-impressum", ["unnumbered", "unlisted"], []], ast.text_inlines(imprint.heading)]}]
-    for label, lines in [*imprint.rows, (ctx.label("citation"), [imprint.citation])]:
+    for label, lines in imprint.entries():
         blocks += row(label, lines)
     if imprint.notice:
         blocks.append(styled(IMPRINT_NOTICE_STYLE, [ast.para(ast.text_inlines(imprint.notice))]))

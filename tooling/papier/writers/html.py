@@ -13,10 +13,9 @@ from typing import Any
 from papier import cache, fsutil, i18n, pandoc, webfont
 from papier import colour as wcag
 from papier import pandoc_ast as ast
-from papier.imprint import Imprint, Segment, cited_name, web_url
+from papier.imprint import Imprint, cited_name, web_url
 from papier.writers import Context, number_captions
 
-WEBFONTS = "webfonts"  # build/.cache/webfonts: font subsets, by font file and characters
 FONTS_MARK = '<style id="papier-webfonts"></style>'  # filled with @font-face rules after pandoc
 _EMAIL = re.compile(r"^([\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})([.,;:!?)]*)$")
 
@@ -59,7 +58,7 @@ def write_html(ctx: Context, out: Path, numbered: bool = True) -> None:
                             "c": [{"t": "MetaInlines", "c": m} for m in ctx.key_messages]}
     meta["css-root"] = {"t": "MetaBlocks", "c": [ast.raw_block("html", css_root(ctx))]}
     meta["head-meta"] = {"t": "MetaBlocks", "c": [ast.raw_block("html", head_tags(ctx, imprint))]}
-    meta["imprint"] = {"t": "MetaBlocks", "c": imprint_blocks(imprint)}
+    meta["imprint"] = {"t": "MetaBlocks", "c": imprint.to_blocks()}
     template = paper.workspace.templates_dir / "html" / "papier.html"
     args = [f"--template={template}", "--standalone", "--embed-resources",
             *(["--number-sections"] if numbered else []), "--section-divs", "--toc-depth=2",
@@ -67,7 +66,7 @@ def write_html(ctx: Context, out: Path, numbered: bool = True) -> None:
     page = pandoc.write(doc, "html5", args, paper.rel(paper.yaml_path)).decode("utf-8")
     if FONTS_MARK in page:
         fonts = webfont.font_face_css(page, brand.body_font, brand.heading_font, brand.font_dirs,
-                                      cache.folder(paper.workspace, WEBFONTS))
+                                      cache.folder(paper.workspace, cache.WEBFONTS))
         page = page.replace(FONTS_MARK, f'<style id="papier-webfonts">\n{fonts}\n</style>', 1)
     fsutil.write_text(out, page)
 
@@ -138,37 +137,6 @@ def head_tags(ctx: Context, imprint: Imprint) -> str:
     tags.append(("property", "article:published_time", paper.date.isoformat()))
     return "\n".join(f'<meta {kind}="{html.escape(key)}" content="{html.escape(value, quote=True)}">'
                      for kind, key, value in tags)
-
-
-def imprint_blocks(imprint: Imprint) -> list[ast.Node]:
-    """The imprint as a definition list (label: lines, the Zitiervorschlag last) and the
-    brand's notice. Unlike Imprint.to_blocks, spaces at a segment's ends are kept (the
-    Zitiervorschlag's text and its DOI link are two segments)."""
-    def inlines(segments: list[Segment]) -> list[ast.Node]:
-        out: list[ast.Node] = []
-        for seg in segments:
-            text = ast.text_inlines(seg.text)
-            if seg.href:
-                text = [{"t": "Link", "c": [ast.attr(), text, [seg.href, ""]]}]
-            if seg.text[:1].isspace():
-                text.insert(0, {"t": "Space"})
-            if seg.text[-1:].isspace() and seg.text.strip():
-                text.append({"t": "Space"})
-            out.extend(text)
-        return out
-
-    items = []
-    rows = [*imprint.rows, (i18n.label(imprint.lang, "citation"), [imprint.citation])]
-    for label, lines in rows:
-        body: list[ast.Node] = []
-        for i, segments in enumerate(lines):
-            body += [{"t": "LineBreak"}] if i else []
-            body += inlines(segments)
-        items.append([ast.text_inlines(label), [[ast.plain(body)]]])
-    blocks: list[ast.Node] = [{"t": "DefinitionList", "c": items}]
-    if imprint.notice:
-        blocks.append(ast.para(ast.text_inlines(imprint.notice)))
-    return blocks
 
 
 def scroll_tables(blocks: list[ast.Node], table_label: str) -> list[ast.Node]:

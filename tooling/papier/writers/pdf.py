@@ -255,38 +255,34 @@ class TypstSession:
                 "check figure numbers and page references, and report the paper to papier\n")
 
 
-# The body's frame in points (templates/typst/papier.typ: text-margin, A4).
-PAGE_HEIGHT = 841.89
-BODY_TOP = 2.7 / 2.54 * 72
-BODY_BOTTOM = PAGE_HEIGHT - 2.4 / 2.54 * 72
-GAP = 29.0  # the space above and below a unit in the flow (2.6 em of 11 pt)
-LONG_START = 6.5 / 2.54 * 72  # caption, head and three rows of a long table
+LONG_START = 6.5 / 2.54 * 72  # points: caption, head and three rows of a long table
 
 
 def place_units(found: list[dict[str, Any]], modes: dict[str, str]) -> dict[str, str]:
     """Where each figure and table goes, from the last layout: *found* lists each unit's
-    id, height and the page and height at which the text before it ends. A unit that
-    once floated keeps floating, so the rounds cannot swing back and forth. A unit right
-    after another one has no text of its own before it: it starts where the one before
-    ends (or, when that one floats, where that one was written)."""
+    id, height, the page and height at which the text before it ends, and the body's
+    frame (top, bottom) and the flow's gap, all in points as Typst measured them. A unit
+    that once floated keeps floating, so the rounds cannot swing back and forth. A unit
+    right after another one has no text of its own before it: it starts where the one
+    before ends (or, when that one floats, where that one was written)."""
     decided: dict[str, str] = {}
-    full = BODY_BOTTOM - BODY_TOP
     floated_from = 0
-    page, y = 0, BODY_TOP
+    page, y = 0, 0.0
     for unit in found:
         unit_id, height = str(unit["id"]), float(unit["height"])
+        top, bottom, gap = float(unit["top"]), float(unit["bottom"]), float(unit["gap"])
         if not unit.get("after-unit") or not decided:
             page, y = int(unit["page"]), float(unit["y"])
-        room = BODY_BOTTOM - y
-        if height > full - GAP:
+        room = bottom - y
+        if height > bottom - top - gap:
             mode = "long-break" if room < LONG_START else "long"
-            page, y = int(unit["page"]) + 1, BODY_TOP  # where it ends is not known: a new page
-        elif modes.get(unit_id) == "float" or height > room - GAP or floated_from == page:
+            page, y = int(unit["page"]) + 1, top  # where it ends is not known: a new page
+        elif modes.get(unit_id) == "float" or height > room - gap or floated_from == page:
             mode = "float"
             floated_from = page
         else:
             mode = "flow"
-            y += height + GAP
+            y += height + gap
         decided[unit_id] = mode
     return decided
 
