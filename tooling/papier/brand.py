@@ -32,6 +32,7 @@ class Brand:
     publisher_address: str = ""
     website: str = ""
     place: str = ""
+    team: str = ""  # who answers reviewers (papier round reply); else the organisation
     partners: list[str] = field(default_factory=list)
     font_dirs: list[Path] = field(default_factory=list)
 
@@ -110,6 +111,7 @@ def load_brand(ws: Workspace) -> Brand:
         publisher_address=str(data.get("publisher_address", "")),
         website=str(data.get("website", "")),
         place=str(data.get("place", "")),
+        team=str(data.get("team", "")),
         partners=[str(p) for p in data.get("partners", []) or []],
         font_dirs=_font_dirs(ws, [str(p) for p in fonts.get("packages", []) or []]),
     )

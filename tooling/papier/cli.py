@@ -128,10 +128,22 @@ def cmd_round_open(args: argparse.Namespace) -> int:
 def cmd_round_collect(args: argparse.Namespace) -> int:
     from papier.rounds.collect import collect, collect_warnings
 
-    results = collect(find_workspace(), args.slug, [Path(f) for f in args.files], args.reviewer)
+    results = collect(find_workspace(), args.slug, [Path(f) for f in args.files], args.reviewer,
+                      args.overwrite)
     for r in results:
         if r.error:
             print(f"FAILED {r.error}", file=sys.stderr)
+            continue
+        if r.verdict is not None:
+            v = r.verdict
+            print(f"{r.path}: Gesamtfassung: {v.counts['accepted']} accepted, {v.counts['rejected']} "
+                  f"rejected, {v.counts['answered']} answered, {v.counts['open']} still open; "
+                  f"{len(v.recorded)} decision(s) recorded"
+                  + (f" ({', '.join(v.recorded)})" if v.recorded else ""))
+            for line in v.contradictions:
+                print(f"CONFLICT {line}", file=sys.stderr)
+            for line in v.notes:
+                print(f"NOTE {line}", file=sys.stderr)
             continue
         if r.note:
             print(f"NOTE {r.note}", file=sys.stderr)
@@ -143,6 +155,39 @@ def cmd_round_collect(args: argparse.Namespace) -> int:
                   + (f", {len(r.updated)} thread(s) with new replies" if r.updated else ""))
         for line in collect_warnings(r):
             print(f"WARNING {line}", file=sys.stderr)
+    return 1 if any(r.error for r in results) else 0
+
+
+def cmd_round_merge(args: argparse.Namespace) -> int:
+    from papier.rounds.merge import merge
+
+    result = merge(find_workspace(), args.slug)
+    counts = result.counts
+    print(f"{result.path}: {counts['change']} tracked change(s), {counts['comment']} comment(s), "
+          f"{counts['alternative'] + counts['same']} alternative(s) as comments"
+          + (f", {len(result.elsewhere)} as comments without an exact place" if result.elsewhere else ""))
+    for ident, why in result.elsewhere:
+        print(f"NOTE {ident}: written as a comment ({why})", file=sys.stderr)
+    for line in result.problems:
+        print(f"WARNING {line}", file=sys.stderr)
+    print(f"decide in Word or LibreOffice, then: papier round collect {args.slug} {result.path.name}")
+    return 0
+
+
+def cmd_round_reply(args: argparse.Namespace) -> int:
+    from papier.rounds.reply import reply
+
+    results = reply(find_workspace(), args.slug, args.reviewer, args.partial)
+    for r in results:
+        if r.error:
+            print(f"REFUSED {r.error}", file=sys.stderr)
+            continue
+        c = r.counts
+        print(f"{r.path}: {c['replies']} repl(ies) under comments, {c['changes']} comment(s) on "
+              f"changes; cover text and e-mail draft beside it")
+        if r.missing:
+            print(f"WARNING {r.reviewer}: {', '.join(r.missing)} not found again in their file; "
+                  "answered only in the cover text", file=sys.stderr)
     return 1 if any(r.error for r in results) else 0
 
 
@@ -291,7 +336,27 @@ def _round_parser(sub: Any) -> None:
     s.add_argument("slug", metavar="SLUG")
     s.add_argument("files", nargs="+", metavar="FILE.docx")
     s.add_argument("--reviewer", metavar="ID", help="who returned the files, if the file cannot tell")
+    s.add_argument("--overwrite", action="store_true",
+                   help="a Gesamtfassung's decisions replace different ones already recorded")
     s.set_defaults(func=cmd_round_collect)
+    s = rs.add_parser("merge", help="one DOCX with every reviewer's comments and changes",
+                      description="Write build/<slug>/runde-<n>/<slug>-v<version>-gesamt.docx: the text "
+                      "as sent with every collected comment, reply and tracked change, attributed to "
+                      "its author. Where reviewers change the same words, the first is a tracked change "
+                      "and the others are comments („Alternativvorschlag …“). Decide in the file, then "
+                      "collect it: papier reads the decisions back.")
+    s.add_argument("slug", metavar="SLUG")
+    s.set_defaults(func=cmd_round_merge)
+    s = rs.add_parser("reply", help="answer each reviewer in their own returned file",
+                      description="Write build/<slug>/runde-<n>/rueckmeldung/<slug>-v<version>-<reviewer>-"
+                      "rueckmeldung.docx for every reviewer who returned a file: their own file with "
+                      "a threaded reply under each of their comments and a comment on each of their "
+                      "changes („übernommen: …“), plus a cover text (.txt) and an e-mail draft (.eml). "
+                      "Refused for a reviewer with undecided items unless --partial.")
+    s.add_argument("slug", metavar="SLUG")
+    s.add_argument("--reviewer", action="append", metavar="ID", help="only this reviewer (repeatable)")
+    s.add_argument("--partial", action="store_true", help="answer what is decided; list the rest as open")
+    s.set_defaults(func=cmd_round_reply)
     s = rs.add_parser("status", help="who answered, counts, what is undecided",
                       description="Who answered, each reviewer's items, items without a place in the "
                       "text and formatting changes not taken; counts by kind, section and decision; "

@@ -187,3 +187,78 @@ MATRIX_HEADERS = ["Nr.", "Kapitel / Zeile", "Stelle", "Kommentierende Stelle",
            "Anmerkung / Änderungsvorschlag", "Bewertung", "Begründung"]
 DECISION_LABELS = {"offen": "offen", "übernommen": "übernommen", "teilweise": "teilweise übernommen",
                    "abgelehnt": "abgelehnt", "zur-kenntnis": "zur Kenntnis genommen"}
+
+# The Gesamtfassung (papier round merge): its first page, header and the comments papier writes
+_MERGE_DE = {
+    "header": "Gesamtfassung – Kommentierungsrunde {n} – nur für die Redaktion",
+    "title": "Gesamtfassung der Kommentierungsrunde {n}",
+    "intro": "Diese Datei enthält den Text, wie er in Runde {n} versandt wurde, mit allen "
+             "Kommentaren und Änderungsvorschlägen der Rückmeldungen. Jeder Vorschlag trägt den "
+             "Namen der Person und ihrer Organisation; die Nummern (R{n}-001 …) sind die der "
+             "Kommentarmatrix.",
+    "reviewers": "Rückmeldungen:",
+    "reviewer": "{who}: {comments} Kommentar(e), {changes} Änderungsvorschlag/-vorschläge",
+    "alternatives": ", davon {k} als Alternativvorschlag (Kommentar)",
+    "unplaced": ", {k} ohne Stelle im Text",
+    "none": "Noch keine Rückmeldungen.",
+    "how": "So entscheiden Sie in dieser Datei: Nehmen Sie Änderungen an oder lehnen Sie sie ab "
+           "(Word: Überprüfen › Annehmen/Ablehnen; LibreOffice: Bearbeiten › Änderungen verfolgen "
+           "› Verwalten). Antworten Sie auf den Kommentar zu einem Vorschlag mit der Bewertung am "
+           "Anfang: „übernommen: …“, „teilweise: …“, „abgelehnt: …“ oder „zur Kenntnis“; der Rest "
+           "der Antwort wird die Begründung. Was Sie nicht entscheiden, bleibt offen.",
+    "conflicts": "Wo mehrere Stellen dieselben Wörter ändern, steht der erste Vorschlag als "
+                 "Änderung im Text, die übrigen als Kommentar „Alternativvorschlag …“ an denselben "
+                 "Wörtern.",
+    "back": "Danach: papier round collect {slug} {file}",
+    "label": "{id} · Vorschlag von {who}",
+    "alternative": "Alternativvorschlag {who} ({id}): {what}",
+    "same": "Gleicher Vorschlag von {who} ({id}): {what}",
+    "elsewhere": "Ohne genaue Stelle im Text – {who} ({id}): {what}",
+    "unplaced_list": "Ohne Stelle im Text (als Kommentar am Abschnittsanfang): {ids}",
+}
+_MERGE_EN = {
+    "header": "Consolidated version – comment round {n} – for the editorial team only",
+    "title": "Consolidated version of comment round {n}",
+    "intro": "This file holds the text as sent in round {n} with every comment and suggestion "
+             "of the returned files. Each suggestion carries the name of its author and their "
+             "organisation; the numbers (R{n}-001 …) are those of the comment matrix.",
+    "reviewers": "Returned files:",
+    "reviewer": "{who}: {comments} comment(s), {changes} suggestion(s)",
+    "alternatives": ", {k} of them as alternative suggestions (comments)",
+    "unplaced": ", {k} without a place in the text",
+    "none": "No returned files yet.",
+    "how": "How to decide in this file: accept or reject changes (Word: Review › Accept/Reject; "
+           "LibreOffice: Edit › Track Changes › Manage). Reply to the comment on a suggestion "
+           "with the decision first: “accepted: …”, “partly: …”, “rejected: …” or “noted”; "
+           "the rest of the reply becomes the reason. What you do not decide stays open.",
+    "conflicts": "Where several reviewers change the same words, the first suggestion is a "
+                 "tracked change and the others are comments “Alternative suggestion …” on the "
+                 "same words.",
+    "back": "Then: papier round collect {slug} {file}",
+    "label": "{id} · suggested by {who}",
+    "alternative": "Alternative suggestion by {who} ({id}): {what}",
+    "same": "Same suggestion by {who} ({id}): {what}",
+    "elsewhere": "No exact place in the text – {who} ({id}): {what}",
+    "unplaced_list": "Without a place in the text (as a comment at the section start): {ids}",
+}
+MERGE_TEXTS = {"de": _MERGE_DE, "en": _MERGE_EN}
+
+# Decision words in replies (any case), and the answers papier writes to reviewers
+DECISION_WORDS = {
+    "übernommen": "übernommen", "uebernommen": "übernommen", "accepted": "übernommen",
+    "teilweise übernommen": "teilweise", "teilweise": "teilweise", "partly": "teilweise",
+    "partly accepted": "teilweise",
+    "abgelehnt": "abgelehnt", "rejected": "abgelehnt",
+    "zur kenntnis genommen": "zur-kenntnis", "zur kenntnis": "zur-kenntnis",
+    "zur-kenntnis": "zur-kenntnis", "noted": "zur-kenntnis",
+}
+ANSWER_LABELS = {
+    "de": {"übernommen": "übernommen", "teilweise": "teilweise übernommen",
+           "abgelehnt": "abgelehnt", "zur-kenntnis": "zur Kenntnis genommen"},
+    "en": {"übernommen": "accepted", "teilweise": "partly accepted", "abgelehnt": "rejected",
+           "zur-kenntnis": "noted"},
+}
+
+
+def merge_text(lang: str, key: str, **values: object) -> str:
+    return MERGE_TEXTS[lang_key(lang)][key].format(**values)

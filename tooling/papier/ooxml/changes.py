@@ -43,6 +43,8 @@ class Found:
     section: str = ""
     move: str = ""  # the move range's name, pairing the two halves of a move
     objects: list[str] = field(default_factory=list)  # footnotes, pictures added or removed
+    length: int = 0  # characters of the text as sent the change or comment covers
+    to_offset: int = 0  # for moves: where the text lands (offset in the text as sent)
 
 
 @dataclass(slots=True)
@@ -98,6 +100,16 @@ class Story:
                     offset += len(value)
         self.original = "".join(parts)
 
+    def position(self, para: int, k: int) -> int:
+        """Offset in the text as sent before piece *k* of paragraph *para* (k = its pieces:
+        before its mark; one more: after its mark)."""
+        paragraph = self.paragraphs[para]
+        if k < len(paragraph.pieces):
+            return self.at[id(paragraph.pieces[k])]
+        assert paragraph.mark is not None
+        at = self.at[id(paragraph.mark)]
+        return at + 1 if k > len(paragraph.pieces) and paragraph.mark.in_original else at
+
     def context(self, start: int, end: int) -> tuple[str, str]:
         before = self.original[max(0, start - CONTEXT):start].rsplit("\n", 1)[-1]
         after = self.original[end:end + CONTEXT].split("\n", 1)[0]
@@ -126,7 +138,7 @@ def _shape(story: Story, region: _Region, depth: int) -> list[Found]:
                       if p.in_original and p.revs[depth].kind not in INSERTED)
     first = pieces[0].para
     base: dict[str, Any] = dict(author=rev.author, date=rev.date, docx_id=rev.id,
-                                objects=_objects(pieces),
+                                objects=_objects(pieces), length=end - start,
                 part=story.paragraphs[first].part, offset=start,
                 section=story.paragraphs[first].section,
                 nested=pieces[0].revs[depth - 1].id if depth else "")
@@ -155,9 +167,10 @@ def _shape(story: Story, region: _Region, depth: int) -> list[Found]:
         out = []
         for para in sorted({p.para for p in pieces if p.text.strip()}):
             whole = story.paragraphs[para]
+            at = story.at[id(whole.pieces[0])] if whole.pieces else start
             out.append(make("deletion", text="", deleted=whole.original, paragraph=para,
-                            whole_paragraph=True, before="", after="",
-                            offset=story.at[id(whole.pieces[0])] if whole.pieces else start))
+                            whole_paragraph=True, before="", after="", offset=at,
+                            length=story.position(para, len(whole.pieces) + 1) - at))
         return out
     return [make("replacement" if inserted and deleted else "insertion" if inserted else "deletion",
                  text=inserted.replace(MARK, "\n\n"), deleted=deleted.replace(MARK, "\n\n"),
@@ -168,11 +181,10 @@ def _previous(story: Story, para: int) -> int | None:
     return para - 1 if para - 1 >= story.first else None
 
 
-def story_changes(paragraphs: list[Paragraph]) -> list[Found]:
+def story_changes(story: Story) -> list[Found]:
     """Every suggestion in one story, in document order; moves not yet paired."""
-    if not paragraphs:
+    if not story.stream:
         return []
-    story = Story(paragraphs)
     found: list[Found] = []
     depth = 0
     while True:
@@ -191,7 +203,8 @@ def story_changes(paragraphs: list[Paragraph]) -> list[Found]:
 def _move_half(story: Story, region: _Region, depth: int) -> Found:
     text = _text(region.pieces, (region.family,), depth)
     start = story.at[id(region.pieces[0])]
-    length = len(text) if region.family == "moveFrom" else 0
+    length = sum(len("\n" if p.mark else p.text) for p in region.pieces if p.in_original) \
+        if region.family == "moveFrom" else 0
     before, after = story.context(start, start + length)
     para = region.pieces[0].para
     whole = text.endswith(MARK)
@@ -200,7 +213,7 @@ def _move_half(story: Story, region: _Region, depth: int) -> Found:
                  clean if region.family == "moveTo" else "", para, region.rev.id,
                  part=story.paragraphs[para].part, deleted=clean if region.family == "moveFrom" else "",
                  before=before, after=after, offset=start, whole_paragraph=whole,
-                 section=story.paragraphs[para].section, move=region.rev.move,
+                 section=story.paragraphs[para].section, move=region.rev.move, length=length,
                  nested=region.pieces[0].revs[depth - 1].id if depth else "")
 
 
@@ -223,6 +236,7 @@ def pair_moves(found: list[Found]) -> list[Found]:
             if match is not None:
                 targets.remove(match)
                 item.kind, item.text, item.to_paragraph = "move", match.text, match.paragraph
+                item.to_offset = match.offset
             else:
                 item.kind = "deletion"
         out.append(item)

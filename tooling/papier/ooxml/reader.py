@@ -12,10 +12,18 @@ from pathlib import Path
 
 from lxml import etree
 
-from papier.ooxml.changes import Found, pair_moves, story_changes
+from papier.ooxml.changes import Found, Story, pair_moves, story_changes
 from papier.ooxml.names import W14, W15, Names, custom_namespaces, names_for
 from papier.ooxml.package import UnreadableFile, open_package, parse
-from papier.ooxml.story import COMMENT_SPECIAL, Paragraph, StoryWalker, date_of, local, symbol
+from papier.ooxml.story import (
+    COMMENT_SPECIAL,
+    CommentPlace,
+    Paragraph,
+    StoryWalker,
+    date_of,
+    local,
+    symbol,
+)
 
 FORMATTING = frozenset(("rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange",
                         "tcPrChange", "tblPrExChange", "numberingChange"))
@@ -31,6 +39,9 @@ class Reading:
     formatting: Counter[str] = field(default_factory=Counter)  # part -> formatting changes
     rows: Counter[str] = field(default_factory=Counter)  # part -> inserted/deleted table rows
     note_refs: dict[tuple[str, str], int] = field(default_factory=dict)
+    stories: list[Story] = field(default_factory=list)  # by Paragraph.story
+    # papier's own bookmarks: name -> (story, offset, length) in the text as sent
+    bookmarks: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
 
 def _rels(parts: dict[str, bytes], source: str, shown: str) -> dict[str, list[str]]:
@@ -111,8 +122,21 @@ def _threads(comments: list[tuple[Found, str]], parent: dict[str, str]) -> list[
     return roots
 
 
+def _span(place: CommentPlace | None, stories: list[Story], walker: StoryWalker) -> tuple[int, int]:
+    """(offset, length) of a comment's range in its story's text as sent ((0, 0) if unknown)."""
+    if place is None or place.start is None:
+        return 0, 0
+    para = walker.paragraphs[place.start[0]]
+    story = stories[para.story]
+    start = story.position(*place.start)
+    end = place.end
+    if end is None or walker.paragraphs[end[0]].story != para.story:
+        return start, 0
+    return start, max(0, story.position(*end) - start)
+
+
 def _comments(parts: dict[str, bytes], rels: dict[str, list[str]], walker: StoryWalker,
-              n: Names, shown: str) -> list[Found]:
+              n: Names, shown: str, stories: list[Story]) -> list[Found]:
     names = rels.get("comments", [])
     root = parse(parts, names[0], shown) if names else None
     if root is None:
@@ -134,11 +158,13 @@ def _comments(parts: dict[str, bytes], rels: dict[str, list[str]], walker: Story
         para = place.para if place is not None and place.para is not None else walker.refs.get(ident)
         quote = " ".join("".join(place.quote).split()) if place is not None else ""
         paragraph = walker.paragraphs[para] if para is not None else None
+        offset, length = _span(place, stories, walker)
         found.append((Found("comment", n.attr(comment, "author"), date_of(n.attr(comment, "date")),
                             text, para, ident, part=paragraph.part if paragraph else "comments.xml",
                             quote=quote, initials=n.attr(comment, "initials"),
                             resolved=done.get(para_id, False),
-                            section=paragraph.section if paragraph else ""), para_id))
+                            section=paragraph.section if paragraph else "", offset=offset,
+                            length=length), para_id))
     return _threads(found, parent)
 
 
@@ -155,17 +181,23 @@ def _count(root: etree._Element, part: str, formatting: Counter[str], rows: Coun
 def read_docx(path: Path, data: bytes | None = None) -> Reading:
     """Everything a reviewer left in *path* (whose bytes are *data* when already read), in
     document order."""
-    shown = str(path)
-    parts = open_package(path, data)
+    return read_parts(open_package(path, data), str(path))
+
+
+def read_parts(parts: dict[str, bytes], shown: str, walker: StoryWalker | None = None,
+               trees: dict[str, etree._Element] | None = None) -> Reading:
+    """read_docx of an opened package. With *walker* (keeping elements) and *trees* (part
+    name -> parsed root, filled here), the pieces point into those trees, for editing."""
     package = _rels(parts, "", shown)
     main = (package.get("officeDocument") or ["word/document.xml"])[0]
-    document = parse(parts, main, shown)
+    document = _tree(parts, main, shown, trees)
     if document is None:
         raise UnreadableFile(f"{shown}: has no main document part ({main}); ask the reviewer "
                              "for the .docx file they edited")
     n = names_for(etree.QName(document).namespace or "")
     rels = _rels(parts, main, shown)
-    walker = StoryWalker(n)
+    walker = walker or StoryWalker(n)
+    walker.n = n
     formatting: Counter[str] = Counter()
     rows: Counter[str] = Counter()
     _count(document, "document.xml", formatting, rows)
@@ -178,7 +210,7 @@ def read_docx(path: Path, data: bytes | None = None) -> Reading:
             para.front = False
     for kind in STORY_TYPES:
         for name in rels.get(kind, []):
-            root = parse(parts, name, shown)
+            root = _tree(parts, name, shown, trees)
             if root is None:
                 continue
             part = posixpath.basename(name)
@@ -190,13 +222,24 @@ def read_docx(path: Path, data: bytes | None = None) -> Reading:
                         walker.story(note, part, note=f"{local(note)}:{n.attr(note, 'id')}")
             else:
                 walker.story(root, part)
+    stories = [Story([walker.paragraphs[i] for i in indexes]) for indexes in walker.stories]
     found: list[Found] = []
-    for indexes in walker.stories:
-        found.extend(story_changes([walker.paragraphs[i] for i in indexes]))
+    for story in stories:
+        found.extend(story_changes(story))
     found = pair_moves(found)
-    found += _comments(parts, rels, walker, n, shown)
+    found += _comments(parts, rels, walker, n, shown, stories)
     found.sort(key=lambda f: (f.paragraph if f.paragraph is not None else 10**9,
                               0 if f.kind == "comment" else 1, f.offset))
     custom = (package.get("custom-properties") or ["docProps/custom.xml"])[0]
+    bookmarks = {name: (walker.paragraphs[place.start[0]].story, *_span(place, stories, walker))
+                 for name, place in walker.bookmarks.items() if place.start is not None}
     return Reading(walker.paragraphs, found, _properties(parts, custom, shown), formatting, rows,
-                   walker.note_refs)
+                   walker.note_refs, stories, bookmarks)
+
+
+def _tree(parts: dict[str, bytes], name: str, shown: str,
+          trees: dict[str, etree._Element] | None) -> etree._Element | None:
+    root = parse(parts, name, shown)
+    if trees is not None and root is not None:
+        trees[name] = root
+    return root

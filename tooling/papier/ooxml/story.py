@@ -23,6 +23,7 @@ SPECIAL = {"tab": " ", "ptab": " ", "br": " ", "cr": " ", "noBreakHyphen": "\u20
            "softHyphen": "\u00ad"}
 # in a comment, where line breaks are kept
 COMMENT_SPECIAL = {**SPECIAL, "tab": "\t", "ptab": "\t", "br": "\n", "cr": "\n"}
+PAPIER_BOOKMARK = "_papier"  # bookmarks papier sets around what it wrote into a file
 HEADING_STYLE = re.compile(r"^(heading|berschrift|title)\s*\d*$", re.I)
 
 
@@ -58,6 +59,8 @@ class Piece:
     para: int
     mark: bool = False  # the paragraph mark at the end of paragraph *para*
     obj: str = ""  # "footnote", "endnote" or "picture": an object in the text, not text
+    el: etree._Element | None = None  # where it is written (only when the walker keeps them):
+    # w:t and the like for text, the run for an object, the w:p for a paragraph mark
 
     @property
     def in_original(self) -> bool:
@@ -102,18 +105,25 @@ class CommentPlace:
     quote: list[str] = field(default_factory=list)
     part: str = ""
     open: bool = True
+    # where the range starts and ends: (paragraph, pieces before it in that paragraph);
+    # one more than the paragraph's pieces means after its mark
+    start: tuple[int, int] | None = None
+    end: tuple[int, int] | None = None
 
 
 class StoryWalker:
     """Walks every story of one package; paragraphs get indexes in reading order."""
 
-    def __init__(self, names: Names) -> None:
+    def __init__(self, names: Names, keep: bool = False) -> None:
         self.n = names
+        self.keep = keep  # pieces remember their elements (for papier's own edits of a file)
         self.paragraphs: list[Paragraph] = []
         self.stories: list[list[int]] = []  # paragraph indexes of each story
         self.comments: dict[str, CommentPlace] = {}
         self.refs: dict[str, int] = {}  # comment id -> paragraph of its w:commentReference
         self.note_refs: dict[tuple[str, str], int] = {}  # (kind, note id) -> paragraph
+        self.bookmarks: dict[str, CommentPlace] = {}  # papier's own (_papier…) bookmarks by name
+        self._bookmark_ids: dict[str, str] = {}
         self._serial = 0
         self._section = ""
         self._seen_block = False
@@ -191,23 +201,42 @@ class StoryWalker:
             bookmark = n.attr(el, "name")
             if bookmark.startswith("blk-"):
                 st.open_block(n.attr(el, "id"), bookmark)
+            elif bookmark.startswith(PAPIER_BOOKMARK):
+                self._bookmark_ids[n.attr(el, "id")] = bookmark
+                self.bookmarks[bookmark] = self._place(st)
         elif name == "bookmarkEnd":
             st.blocks.pop(n.attr(el, "id"), None)
+            mine = self.bookmarks.get(self._bookmark_ids.pop(n.attr(el, "id"), ""))
+            if mine is not None:
+                self._end(mine, st)
         elif name == "commentRangeStart":
-            place = CommentPlace(part=st.part)
-            if st.para is not None:
-                place.para = st.para.index
-            else:
-                st.pending.append(place)
-            self.comments[n.attr(el, "id")] = place
+            self.comments[n.attr(el, "id")] = self._place(st)
         elif name == "commentRangeEnd":
             place_end = self.comments.get(n.attr(el, "id"))
             if place_end is not None:
-                place_end.open = False
+                self._end(place_end, st)
         elif name in ("moveFromRangeStart", "moveToRangeStart"):
             st.moves[n.attr(el, "id")] = (name[:-10], n.attr(el, "name"))
         elif name in ("moveFromRangeEnd", "moveToRangeEnd"):
             st.moves.pop(n.attr(el, "id"), None)
+
+    def _place(self, st: _State) -> CommentPlace:
+        """A range starting here (in a paragraph, or before the next one)."""
+        place = CommentPlace(part=st.part)
+        if st.para is not None:
+            place.para = st.para.index
+            place.start = (st.para.index, len(st.para.pieces))
+        else:
+            st.pending.append(place)
+        return place
+
+    def _end(self, place: CommentPlace, st: _State) -> None:
+        place.open = False
+        if st.para is not None:
+            place.end = (st.para.index, len(st.para.pieces))
+        elif self.stories[st.story]:  # between paragraphs: after the last one's mark
+            last = self.paragraphs[self.stories[st.story][-1]]
+            place.end = (last.index, len(last.pieces) + 1)
 
     def _run(self, run: etree._Element, st: _State) -> None:
         n = self.n
@@ -219,11 +248,11 @@ class StoryWalker:
         for child in run:
             name = local(child)
             if name in ("t", "delText"):
-                self._text(child.text or "", st)
+                self._text(child.text or "", st, child)
             elif name in SPECIAL:
-                self._text(SPECIAL[name], st)
+                self._text(SPECIAL[name], st, child)
             elif name == "sym":
-                self._text(symbol(n.attr(child, "char")), st)
+                self._text(symbol(n.attr(child, "char")), st, child)
             elif name in ("footnoteReference", "endnoteReference") and st.para is not None:
                 ident = n.attr(child, "id")
                 if any(r.kind in INSERTED for r in st.revs):
@@ -231,23 +260,24 @@ class StoryWalker:
                 else:
                     st.para.notes.append(ident)
                 self.note_refs[(name[:-9], ident)] = st.para.index
-                self._object(name[:-9], st)
+                self._object(name[:-9], st, run)
             elif name in ("drawing", "pict", "object") and child.find(f".//{n.w('txbxContent')}") is None:
-                self._object("picture", st)
+                self._object("picture", st, run)
             elif name == "commentReference" and st.para is not None:
                 self.refs[n.attr(child, "id")] = st.para.index
             elif name not in ("rPr", "instrText", "delInstrText"):
                 self._walk(child, st)  # drawings (text boxes), AlternateContent
         del st.revs[len(st.revs) - len(extra):]
 
-    def _object(self, kind: str, st: _State) -> None:
+    def _object(self, kind: str, st: _State, run: etree._Element) -> None:
         if st.para is not None:
-            st.para.pieces.append(Piece(OBJECT, tuple(st.revs), st.para.index, obj=kind))
+            st.para.pieces.append(Piece(OBJECT, tuple(st.revs), st.para.index, obj=kind,
+                                        el=run if self.keep else None))
 
-    def _text(self, value: str, st: _State) -> None:
+    def _text(self, value: str, st: _State, el: etree._Element) -> None:
         if st.para is None or not value:
             return
-        piece = Piece(value, tuple(st.revs), st.para.index)
+        piece = Piece(value, tuple(st.revs), st.para.index, el=el if self.keep else None)
         st.para.pieces.append(piece)
         if piece.in_current:
             for place in self.comments.values():
@@ -272,6 +302,7 @@ class StoryWalker:
                          if local(child) in REVISION_KINDS]
         for place in st.pending:
             place.para = para.index
+            place.start = (para.index, 0)
         st.pending = []
         fresh = st.fresh
         st.fresh = []
@@ -282,7 +313,8 @@ class StoryWalker:
         for child in el:
             if local(child) != "pPr":
                 self._walk(child, st)
-        para.mark = Piece("", tuple(st.revs) + tuple(mark_revs), para.index, mark=True)
+        para.mark = Piece("", tuple(st.revs) + tuple(mark_revs), para.index, mark=True,
+                          el=el if self.keep else None)
         own = st.inside or fresh
         if own:
             para.block = own[-1]

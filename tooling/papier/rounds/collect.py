@@ -18,7 +18,9 @@ from papier.ooxml.reader import Reading, read_docx
 from papier.ooxml.story import OBJECT, Paragraph
 from papier.paper import load_paper
 from papier.rounds.identity import identify_reviewer, reviewer_note
+from papier.rounds.items import Item
 from papier.rounds.store import Round, load_items, locked, new_map, open_round_of, save_items
+from papier.rounds.verdicts import KIND, Verdict, load_manifest, read_back
 from papier.workspace import Workspace
 
 FUZZY_CUTOFF = 0.6
@@ -37,6 +39,7 @@ class FileResult:
     formatting: int = 0  # formatting changes (not taken: formatting comes from the template)
     rows: int = 0  # table rows inserted or deleted as rows (their text is in the items)
     note: str = ""  # e.g. --reviewer overriding the reviewer the file names
+    verdict: Verdict | None = None  # a Gesamtfassung: the team's decisions read back
 
 
 def collect_warnings(result: FileResult) -> list[str]:
@@ -198,6 +201,20 @@ class Anchorer:
         return out
 
 
+def find_again(item: Item, reading: Reading, taken: set[int]) -> Found | None:
+    """*item* in the file it was collected from: its revision or comment id, kind and text."""
+    source = item.record.get("source") or {}
+    ident = str(source.get("docx_id", ""))
+    for k, found in enumerate(reading.found):
+        if k in taken or found.docx_id != ident or found.kind != item.kind.value:
+            continue
+        if " ".join(found.text.split()) == " ".join(item.text.split()) \
+                and " ".join(found.deleted.split()) == " ".join(item.deleted.split()):
+            taken.add(k)
+            return found
+    return None
+
+
 def _key(entry: Any) -> tuple[Any, ...]:
     """What makes an item the same in a revised file. A dated comment is the same comment
     even when the reviewer's later edits moved its range; changes are also told by place."""
@@ -288,6 +305,9 @@ def _read(rnd: Round, path: Path, reviewer: str | None) -> tuple[FileResult, byt
     try:
         data = read_file(path)
         reading = read_docx(path, data)  # exactly the bytes that are hashed and kept
+        if reading.properties.get("papier.kind") == KIND:
+            _check_gesamt(rnd, reading, path)
+            return result, data, reading
         result.reviewer = identify_reviewer(rnd, reading, path, reviewer)
         result.note = reviewer_note(rnd, reading, path, reviewer) or ""
     except (PapierError, OSError) as exc:
@@ -296,8 +316,18 @@ def _read(rnd: Round, path: Path, reviewer: str | None) -> tuple[FileResult, byt
     return result, data, reading
 
 
-def collect(ws: Workspace, slug: str, files: list[Path], reviewer: str | None = None) -> list[FileResult]:
-    """Collect *files* into the open round; a bad file is reported and the others still count."""
+def _check_gesamt(rnd: Round, reading: Reading, path: Path) -> None:
+    props = reading.properties
+    if props.get("papier.paper") != rnd.paper.slug or props.get("papier.round") != str(rnd.number):
+        raise PapierError(f"{path}: this Gesamtfassung belongs to paper "
+                          f"'{props.get('papier.paper')}', round {props.get('papier.round')}, not to "
+                          f"round {rnd.number} of '{rnd.paper.slug}'")
+
+
+def collect(ws: Workspace, slug: str, files: list[Path], reviewer: str | None = None,
+            overwrite: bool = False) -> list[FileResult]:
+    """Collect *files* into the open round; a bad file is reported and the others still count.
+    A Gesamtfassung (papier round merge) brings the team's decisions instead of new items."""
     paper = load_paper(ws, slug)
     rnd = open_round_of(paper)
     anchorer = Anchorer(rnd.anchors())
@@ -307,6 +337,19 @@ def collect(ws: Workspace, slug: str, files: list[Path], reviewer: str | None = 
         ledger = _Ledger(rnd, load_items(rnd))
         for result, data, reading in read:
             if reading is None:
+                continue
+            if reading.properties.get("papier.kind") == KIND:
+                merge_id = reading.properties.get("papier.merge", "")
+                try:
+                    result.verdict = read_back(rnd, reading, result.path, load_manifest(rnd, merge_id),
+                                               ledger.items, overwrite)
+                except PapierError as exc:
+                    result.error = str(exc)
+                    continue
+                sha8 = hashlib.sha256(data).hexdigest()[:8]
+                stored = rnd.folder / "gesamt" / f"{merge_id}-entschieden-{sha8}.docx"
+                if result.verdict.recorded and not stored.exists():
+                    fsutil.write_bytes(stored, data)  # the meeting's file, as it came back
                 continue
             who = result.reviewer
             sha = hashlib.sha256(data).hexdigest()
@@ -320,7 +363,7 @@ def collect(ws: Workspace, slug: str, files: list[Path], reviewer: str | None = 
             _record_file(rnd, {"file": source["file"], "reviewer": who, "sha256": sha,
                                "items": result.read, "unplaced": result.unplaced,
                                "formatting": result.formatting})
-        if any(r.added or r.updated for r in results):
+        if any(r.added or r.updated or (r.verdict and r.verdict.recorded) for r in results):
             save_items(rnd, ledger.items)
     return results
 

@@ -25,7 +25,15 @@ NAMES = {"footnote": "Fußnote", "endnote": "Endnote", "picture": "Bild", "heade
          "footer": "Fußzeile"}
 
 
-def _suggestion(entry: Any) -> str:
+# how an item stands in the Gesamtfassung (papier round merge)
+MERGED = {"alternative": "Alternativvorschlag zu {of}, als Kommentar",
+          "same": "gleicher Vorschlag wie {of}, als Kommentar",
+          "elsewhere": "als Kommentar, ohne genaue Stelle im Text",
+          "unplaced": "als Kommentar, ohne genaue Stelle im Text"}
+
+
+def suggestion(entry: Any) -> str:
+    """An item's suggestion in words, as the matrix shows it."""
     kind, text, deleted = entry.get("kind"), str(entry.get("text") or ""), str(entry.get("deleted") or "")
     anchor = entry.get("anchor") or {}
     whole = bool(anchor.get("paragraph"))
@@ -70,12 +78,15 @@ def rows(rnd: Round, items: Any, anonymize: bool = False) -> list[list[str]]:
         anchor = entry.get("anchor") or {}
         where = _where(anchor)
         who = labels.get(str(entry.get("reviewer")), str(entry.get("reviewer")))
-        note = _suggestion(entry)
+        note = suggestion(entry)
         for reply in entry.get("replies") or []:
             author = who if anonymize else reply.get("author")
             note += f"\n↳ {author}: {reply.get('text')}"
         if entry.get("resolved"):
             note += "\n(in Word als erledigt markiert)"
+        merged = entry.get("merged") or {}
+        if merged.get("as") in MERGED:
+            note += "\n(Gesamtfassung: " + MERGED[merged["as"]].format(of=merged.get("of", "")) + ")"
         out.append([str(entry.get("id")), where, str(anchor.get("quote") or ""), who, note,
                     DECISION_LABELS.get(str(entry.get("decision")), str(entry.get("decision"))),
                     str(entry.get("response") or "")])

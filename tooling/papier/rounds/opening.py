@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -125,12 +126,21 @@ def _check_can_open(paper: Paper, today: dt.date, deadline: dt.date | None) -> t
     return (numbers[-1] + 1) if numbers else 1, deadline
 
 
+SENT = "sent.docx"  # rounds/<n>/sent.docx: the text as sent, before the reviewers' names
+
+
+def copy_header(lang: str, number: int, deadline: dt.date) -> str:
+    """The page header of a reviewer copy."""
+    return (f"{i18n.label(lang, 'entwurf')} – {i18n.label(lang, 'round')} {number} – "
+            f"{i18n.label(lang, 'deadline')}: {i18n.format_date(deadline, lang)}")
+
+
 def _write_copies(ws: Workspace, paper: Paper, assembled: Assembled, number: int,
-                  deadline: dt.date, reviewers: list[Reviewer], commit: str) -> list[Path]:
-    """One reviewer copy each: the stamped draft plus custom properties naming them."""
+                  deadline: dt.date, reviewers: list[Reviewer], commit: str) -> tuple[Path, list[Path]]:
+    """One reviewer copy each: the stamped draft plus custom properties naming them; and
+    the draft they were made from."""
     lang = paper.lang
-    header = (f"{i18n.label(lang, 'entwurf')} – {i18n.label(lang, 'round')} {number} – "
-              f"{i18n.label(lang, 'deadline')}: {i18n.format_date(deadline, lang)}")
+    header = copy_header(lang, number, deadline)
     brand = load_brand(ws)
     ctx = prepare(paper, brand, Stamp(header, page_footer(lang)), cache.paper_folder(ws, paper.slug),
                   assembled=assembled)
@@ -153,7 +163,7 @@ def _write_copies(ws: Workspace, paper: Paper, assembled: Assembled, number: int
                 "papier.commit": commit,
             })
         files.append(out)
-    return files
+    return base, files
 
 
 def open_round(ws: Workspace, slug: str, reviewers_file: Path, deadline: dt.date | None = None,
@@ -167,7 +177,7 @@ def open_round(ws: Workspace, slug: str, reviewers_file: Path, deadline: dt.date
         raise PaperInvalid(assembled.problems)
     state = source_state(paper)
     commit = head_commit(paper.workspace)
-    files = _write_copies(ws, paper, assembled, number, deadline, reviewers, commit)
+    base, files = _write_copies(ws, paper, assembled, number, deadline, reviewers, commit)
     sources = {rel: (paper.folder / rel).read_text("utf-8").splitlines()
                for rel in {a.file for a in assembled.anchors}}
     anchors = {a.id: _anchor_record(asdict(a), sources[a.file]) for a in assembled.anchors}
@@ -177,6 +187,8 @@ def open_round(ws: Workspace, slug: str, reviewers_file: Path, deadline: dt.date
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     write_anchors(staging, anchors)
+    shutil.copyfile(base, staging / SENT)  # the Gesamtfassung starts from exactly this text
+    os.chmod(staging / SENT, 0o666 & ~fsutil.umask())
     record = new_map({
         "number": number, "version": paper.version, "commit": commit, "dirty": state.dirty,
         "opened": today, "deadline": deadline, "state": "open",
