@@ -39,7 +39,7 @@ def test_the_walk_finds_every_command() -> None:
     assert {("new",), ("list",), ("check",), ("build",), ("diff",), ("release",), ("preview",),
             ("log",), ("round",)} <= set(COMMANDS)
     assert [w[1] for w in COMMANDS if w[0] == "round" and len(w) == 2] == [
-        "open", "collect", "status", "matrix", "decide", "apply", "close"]
+        "open", "collect", "merge", "reply", "status", "matrix", "decide", "apply", "close"]
 
 
 @pytest.mark.parametrize("words", COMMANDS, ids=" ".join)

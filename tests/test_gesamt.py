@@ -17,6 +17,7 @@ from conftest import POSITION
 from papier.cli import main
 from papier.ooxml.reader import read_docx
 from papier.workspace import Workspace
+from roundkit import REVIEWERS as ROUND_REVIEWERS
 from roundkit import items, open_round
 from wordlike import (
     W14,
@@ -30,15 +31,7 @@ from wordlike import (
     save_extended,
 )
 
-REVIEWERS = """\
-- id: bmfsfj
-  name: Dr. Maria Beispiel
-  organisation: Bundesministerium (Beispiel)
-  email: maria.beispiel@example.org
-- id: stadt-ludwigsburg
-  name: Jonas Muster
-  organisation: Stadt Ludwigsburg (Beispiel)
-  email: j.muster@example.org
+REVIEWERS = ROUND_REVIEWERS + """\
 - id: traeger
   name: Lea Träger
   organisation: Paritätischer Beispielverband
@@ -58,6 +51,11 @@ def _draft(ws: Workspace, who: str) -> Path:
 def _returned(ws: Workspace) -> list[Path]:
     """Three reviewers' files as Word writes them: two change the same word differently,
     two delete the same word, threads with a colleague's reply and a resolved flag."""
+    return [*word_files(ws), _traeger(ws)]
+
+
+def word_files(ws: Workspace) -> list[Path]:
+    """The ministry's and the city's files."""
     out = []
     review = Review(_draft(ws, "bmfsfj"))
     replace(review, "Zuständigkeiten", "Verwaltungsgrenzen", 201, MARIA, within="Kinder wachsen")
@@ -73,12 +71,16 @@ def _returned(ws: Workspace) -> list[Path]:
                "Bitte ein Praxisbeispiel ergänzen.")
     out.append(ws.root / "zurueck-stadt-ludwigsburg.docx")
     save_extended(review, out[-1])
+    return out
+
+
+def _traeger(ws: Workspace) -> Path:
     review = Review(_draft(ws, "traeger"))
     replace(review, "längst ", "", 401, LEA)
     insert_after(review, "Träger aller Größen", " und Initiativen", 402, LEA)
     comment_on(review, "Träger aller Größen", 30, LEA, "Träger brauchen Planungssicherheit.")
-    out.append(ws.root / "zurueck-traeger.docx")
-    save_extended(review, out[-1])
+    out = ws.root / "zurueck-traeger.docx"
+    save_extended(review, out)
     return out
 
 
@@ -188,7 +190,7 @@ def test_gesamtfassung_is_well_formed_for_word(merged: Workspace) -> None:
                   for p in document.find(f"{W}body").iterchildren(f"{W}p")][:12]
     text = "\n".join(first_page)
     assert "Gesamtfassung der Kommentierungsrunde 1" in text
-    assert "Stadt Ludwigsburg (Beispiel) (Jonas Muster): 1 Kommentar(e), 2 Änderungsvorschlag" in text
+    assert "Stadt Ludwigsburg (Beispiel) (Jonas Muster): Kommentare 1, Änderungsvorschläge 2" in text
     assert "„übernommen: …“" in text and "Hinweise zur Kommentierung" not in text
 
 

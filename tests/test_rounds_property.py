@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from conftest import POSITION, make_workspace
 from papier import yamlio
 from papier.cli import main
+from papier.ooxml.reader import read_docx
 from readback import W
 from test_rounds import REVIEWERS
-from wordlike import Review
+from wordlike import Review, decide_in_word
 
 pytestmark = pytest.mark.slow  # opens, collects, decides and applies comment rounds
 
@@ -67,6 +68,19 @@ def test_no_item_lost_or_duplicated(tmp_path_factory, edits, decisions) -> None:
         assert sorted(w for v in collected for w in v.split()) == sorted(w for _, _, w in edits)
         comments = sorted(e["text"] for e in first if e["kind"] == "comment")
         assert comments == sorted(w for k, _, w in edits if k == "comment")
+        # the Gesamtfassung: every change accepted in the file comes back as übernommen,
+        # nothing else is decided, no item is added, lost or changed
+        assert main(["round", "merge", POSITION]) == 0
+        gesamt = ws.build_dir / POSITION / "runde-1" / f"{POSITION}-v0.1.0-gesamt.docx"
+        decide_in_word(gesamt, ws.root / "entschieden.docx", accept=("Prüferin",))
+        assert main(["round", "collect", POSITION, str(ws.root / "entschieden.docx")]) == 0
+        merged, _ = yamlio.load(path)
+        assert [e["id"] for e in merged] == [e["id"] for e in first]
+        for a, b in zip(merged, first, strict=True):
+            for key in ("reviewer", "author", "date", "kind", "text", "anchor", "source", "replies"):
+                assert a[key] == b[key]
+            taken = a["kind"] != "comment" and a["merged"]["as"] == "change"
+            assert a["decision"] == ("übernommen" if taken else "offen"), a
         for entry, flag in zip(list(first), decisions, strict=False):
             assert main(["round", "decide", POSITION, entry["id"], flag]) == 0
         main(["round", "apply", POSITION])
@@ -76,6 +90,13 @@ def test_no_item_lost_or_duplicated(tmp_path_factory, edits, decisions) -> None:
             for key in ("reviewer", "author", "date", "kind", "text", "anchor", "source"):
                 assert a[key] == b[key]
         assert len({e["id"] for e in after}) == len(after)
+        # the reviewer's own file, answered: their comments and changes as they were
+        assert main(["round", "reply", POSITION, "--partial"]) == 0
+        answered = read_docx(ws.build_dir / POSITION / "runde-1" / "rueckmeldung"
+                             / f"{POSITION}-v0.1.0-bmfsfj-rueckmeldung.docx")
+        own = [(f.kind, f.author, f.text, f.deleted) for f in read_docx(returned).found]
+        assert [(f.kind, f.author, f.text, f.deleted) for f in answered.found
+                if f.author == "Prüferin"] == own
     finally:
         os.chdir(old)
         shutil.rmtree(root, ignore_errors=True)

@@ -348,9 +348,9 @@ def _round_parser(sub: Any) -> None:
     s.add_argument("slug", metavar="SLUG")
     s.set_defaults(func=cmd_round_merge)
     s = rs.add_parser("reply", help="answer each reviewer in their own returned file",
-                      description="Write build/<slug>/runde-<n>/rueckmeldung/<slug>-v<version>-<reviewer>-"
-                      "rueckmeldung.docx for every reviewer who returned a file: their own file with "
-                      "a threaded reply under each of their comments and a comment on each of their "
+                      description="Answer every reviewer who returned a file, in their own file "
+                      "(build/<slug>/runde-<n>/rueckmeldung/<slug>-v<version>-<reviewer>-rueckmeldung.docx), "
+                      "with a threaded reply under each of their comments and a comment on each of their "
                       "changes („übernommen: …“), plus a cover text (.txt) and an e-mail draft (.eml). "
                       "Refused for a reviewer with undecided items unless --partial.")
     s.add_argument("slug", metavar="SLUG")

@@ -197,7 +197,7 @@ _MERGE_DE = {
              "Namen der Person und ihrer Organisation; die Nummern (R{n}-001 …) sind die der "
              "Kommentarmatrix.",
     "reviewers": "Rückmeldungen:",
-    "reviewer": "{who}: {comments} Kommentar(e), {changes} Änderungsvorschlag/-vorschläge",
+    "reviewer": "{who}: Kommentare {comments}, Änderungsvorschläge {changes}",
     "alternatives": ", davon {k} als Alternativvorschlag (Kommentar)",
     "unplaced": ", {k} ohne Stelle im Text",
     "none": "Noch keine Rückmeldungen.",
@@ -223,7 +223,7 @@ _MERGE_EN = {
              "of the returned files. Each suggestion carries the name of its author and their "
              "organisation; the numbers (R{n}-001 …) are those of the comment matrix.",
     "reviewers": "Returned files:",
-    "reviewer": "{who}: {comments} comment(s), {changes} suggestion(s)",
+    "reviewer": "{who}: comments {comments}, suggestions {changes}",
     "alternatives": ", {k} of them as alternative suggestions (comments)",
     "unplaced": ", {k} without a place in the text",
     "none": "No returned files yet.",

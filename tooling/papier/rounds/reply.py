@@ -140,13 +140,19 @@ def reply_path(ws: Workspace, paper: Paper, rnd: Round, reviewer: str, suffix: s
             / f"{paper.slug}-v{version}-{reviewer}-rueckmeldung{suffix}")
 
 
-def _source_file(paper: Paper, rnd: Round, items: list[Item]) -> Path | None:
-    """The reviewer's returned file that most of their items come from."""
+def _source_file(paper: Paper, rnd: Round, reviewer: str, items: list[Item]) -> Path | None:
+    """The reviewer's returned file that most of their items come from (without items: the
+    last file they returned)."""
     files = Counter(str((i.record.get("source") or {}).get("file", "")) for i in items)
     files.pop("", None)
-    if not files:
-        return None
-    path = paper.folder / files.most_common(1)[0][0]
+    if files:
+        rel = files.most_common(1)[0][0]
+    else:
+        theirs = [str(f.get("file")) for f in rnd.data.get("returned") or [] if f.get("reviewer") == reviewer]
+        if not theirs:
+            return None
+        rel = theirs[-1]
+    path = paper.folder / rel
     return path if path.is_file() else None
 
 
@@ -221,7 +227,7 @@ def reply(ws: Workspace, slug: str, reviewers: list[str] | None = None,
                 f"decide them (papier round decide, or in the Gesamtfassung) or answer the rest "
                 f"with --partial")))
             continue
-        source = _source_file(paper, rnd, mine)
+        source = _source_file(paper, rnd, reviewer.id, mine)
         if source is None:
             results.append(Answered(reviewer.id, error=f"{reviewer.id}: the returned file is not "
                                     f"in {paper.rel(rnd.folder / 'returned')}; restore it from git"))

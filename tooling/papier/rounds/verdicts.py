@@ -177,8 +177,18 @@ def read_back(rnd: Round, reading: Reading, path: Path, manifest: dict[str, Any]
         if entry.get("as") == "same" and ident not in verdict.decided \
                 and entry.get("of") in verdict.decided:
             verdict.decided[ident] = (verdict.decided[entry["of"]][0], "")
-    for stray in strays:
-        if stray.author != "papier":
+    written = Counter(_norm(str(t)) for e in manifest["items"].values() for t in e.get("replies") or [])
+    for stray in strays:  # LibreOffice 7.4 saves replies as comments of their own
+        if written[_norm(stray.text)]:
+            written[_norm(stray.text)] -= 1
+            continue
+        said = decision_of(stray.text)
+        if said is not None:
+            verdict.notes.append(f"{shown}: comment by {stray.author} „{_short(stray.text)}“ has a "
+                                 "decision word but is not a reply under an item (was the file saved "
+                                 "by a LibreOffice that drops threads?); not recorded: reply in Word, "
+                                 "or record it with papier round decide")
+        elif stray.author != "papier":
             verdict.notes.append(f"{shown}: comment by {stray.author} „{_short(stray.text)}“ is not "
                                  "under an item; not recorded (reply under the item's comment)")
     _record(verdict, by_id, overwrite, shown)
