@@ -18,14 +18,13 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
 
 from papier import fsutil
 from papier.ooxml.changes import Story
 from papier.ooxml.names import W14, W15, names_for
-from papier.ooxml.package import open_package, read_file
+from papier.ooxml.package import open_package, parse, read_file
 from papier.ooxml.reader import Reading, read_parts
 from papier.ooxml.story import Piece, StoryWalker, local
 
@@ -68,16 +67,19 @@ class Package:
         self.path = path
         data = read_file(path) if data is None else data
         self.parts = open_package(path, data)  # the safe reader's checks, XML parts only
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:  # the rest (pictures …) as it is
             self.names = zf.namelist()
-            self.entries = {name: zf.read(name) for name in self.names}
+            self.entries = {name: zf.read(name) for name in self.names if name not in self.parts}
         self.trees: dict[str, etree._Element] = {}
 
     def tree(self, name: str) -> etree._Element | None:
         if name not in self.trees:
             if name not in self.parts:
                 return None
-            self.trees[name] = etree.fromstring(self.parts[name])
+            root = parse(self.parts, name, str(self.path))
+            if root is None:
+                return None
+            self.trees[name] = root
         return self.trees[name]
 
     def put(self, name: str, root: etree._Element, content_type: str = "",
@@ -104,18 +106,19 @@ class Package:
                              Target=name.removeprefix("word/"))
 
     def reading(self) -> Reading:
-        """The package as papier reads a reviewer's file, its pieces pointing into self.trees."""
-        main = self.tree("word/document.xml")
-        assert main is not None
-        walker = StoryWalker(names_for(etree.QName(main).namespace or ""), keep=True)
+        """The package as papier reads a reviewer's file, its pieces pointing into self.trees
+        (read_parts sets the walker's namespaces from the main part, parsed once)."""
+        walker = StoryWalker(names_for(""), keep=True)
         return read_parts(self.parts, str(self.path), walker, self.trees)
 
     def save(self, out: Path) -> None:
         with fsutil.atomic_path(out) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             for name in self.names:
                 root = self.trees.get(name)
-                data = self.entries.get(name, b"") if root is None else etree.tostring(
-                    root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                if root is None:
+                    data = self.entries[name] if name in self.entries else self.parts.get(name, b"")
+                else:
+                    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
                 zf.writestr(name, data)
 
     def refresh(self) -> None:
@@ -361,32 +364,14 @@ class Revisions:
 
     def mark(self, paragraph: etree._Element, kind: str, who: Author) -> etree._Element:
         """Mark *paragraph*'s paragraph mark as inserted or deleted."""
-        ppr = paragraph.find(w("pPr"))
-        if ppr is None:
-            ppr = etree.Element(w("pPr"))
-            paragraph.insert(0, ppr)
-        rpr = ppr.find(w("rPr"))
-        if rpr is None:
-            rpr = etree.Element(w("rPr"))
-            later = [c for c in ppr if local(c) in ("sectPr", "pPrChange")]
-            if later:
-                later[0].addprevious(rpr)
-            else:
-                ppr.append(rpr)
         el = etree.Element(w(kind), who.attrs(self.take()))
-        rpr.insert(0, el)
+        mark_properties(paragraph).insert(0, el)
         return el
 
     def new_paragraph(self, template: etree._Element, text: str, who: Author) -> etree._Element:
         """A paragraph of *text* formatted like *template*, its text and mark inserted."""
         para = etree.Element(w("p"))
-        ppr = template.find(w("pPr"))
-        if ppr is not None:
-            clean = copy.deepcopy(ppr)
-            for sub in list(clean):
-                if local(sub) in ("sectPr", "pPrChange", "rPr"):
-                    clean.remove(sub)
-            para.append(clean)
+        _copy_properties(template, para, ("sectPr", "pPrChange", "rPr"))
         self.mark(para, "ins", who)
         like = next((r for r in template.iter(w("r")) if r.find(w("t")) is not None), None)
         self.insert(Spot(para), text, who, like)
@@ -401,13 +386,7 @@ class Revisions:
         if paragraph is None or local(paragraph) != "p":
             return None
         first = etree.Element(w("p"))
-        ppr = paragraph.find(w("pPr"))
-        if ppr is not None:
-            clean = copy.deepcopy(ppr)
-            for sub in list(clean):
-                if local(sub) in ("sectPr", "pPrChange"):
-                    clean.remove(sub)
-            first.append(clean)
+        _copy_properties(paragraph, first, ("sectPr", "pPrChange"))
         for child in list(paragraph):
             if child is edge:
                 break
@@ -415,6 +394,36 @@ class Revisions:
                 first.append(child)
         paragraph.addprevious(first)
         return self.mark(first, "ins", who)
+
+
+def mark_properties(paragraph: etree._Element) -> etree._Element:
+    """The run properties of *paragraph*'s mark (w:pPr/w:rPr), made where missing, in the
+    schema's order (before w:sectPr and w:pPrChange)."""
+    ppr = paragraph.find(w("pPr"))
+    if ppr is None:
+        ppr = etree.Element(w("pPr"))
+        paragraph.insert(0, ppr)
+    rpr = ppr.find(w("rPr"))
+    if rpr is None:
+        rpr = etree.Element(w("rPr"))
+        later = [c for c in ppr if local(c) in ("sectPr", "pPrChange")]
+        if later:
+            later[0].addprevious(rpr)
+        else:
+            ppr.append(rpr)
+    return rpr
+
+
+def _copy_properties(source: etree._Element, target: etree._Element, leave: tuple[str, ...]) -> None:
+    """*source*'s paragraph properties onto the new paragraph *target*, without *leave*."""
+    ppr = source.find(w("pPr"))
+    if ppr is None:
+        return
+    clean = copy.deepcopy(ppr)
+    for sub in list(clean):
+        if local(sub) in leave:
+            clean.remove(sub)
+    target.insert(0, clean)
 
 
 # ------------------------------------------------------------------ comments
@@ -583,8 +592,3 @@ def custom_properties(pkg: Package, values: dict[str, str]) -> None:
                              Type=CUSTOM_REL, Target="docProps/custom.xml")
     else:
         pkg.trees["docProps/custom.xml"] = new
-
-
-def body_parts(reading: Reading, pkg: Package) -> list[Any]:
-    """The parsed parts the reading's pieces point into (for Revisions' ids)."""
-    return [root for name, root in pkg.trees.items() if name.startswith("word/")]

@@ -310,19 +310,9 @@ def _mark_paragraph(paragraph: Any) -> None:
     if len(kinds) != 1:
         return
     tag = kinds.pop().split("}")[1]
-    ppr = paragraph.find(_w("pPr"))
-    if ppr is None:
-        ppr = etree.Element(_w("pPr"))
-        paragraph.insert(0, ppr)
-    rpr = ppr.find(_w("rPr"))
-    if rpr is None:
-        rpr = etree.Element(_w("rPr"))
-        later = [c for c in ppr if c.tag in (_w("sectPr"), _w("pPrChange"))]
-        if later:
-            later[0].addprevious(rpr)
-        else:
-            ppr.append(rpr)
-    rpr.insert(0, _revision(tag, wrappers[0]))
+    from papier.ooxml.annotate import mark_properties  # noqa: PLC0415 - no cycle at import
+
+    mark_properties(paragraph).insert(0, _revision(tag, wrappers[0]))
 
 
 def _moves(body: Any) -> None:

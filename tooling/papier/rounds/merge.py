@@ -396,8 +396,7 @@ class _Writer:
         made: list[etree._Element] = []
         whole = found.whole_paragraph
         story_text = text.story.original
-        if kind in (Kind.DELETION, Kind.REPLACEMENT, Kind.MOVE, Kind.JOIN) \
-                or (kind is Kind.DELETION and whole):
+        if kind in (Kind.DELETION, Kind.REPLACEMENT, Kind.MOVE, Kind.JOIN):
             runs = text.runs(placed.start, placed.end)
             marks = text.marks(placed.start, placed.end)
             spot_after = text.spot(placed.end) if kind is not Kind.JOIN else None

@@ -191,7 +191,7 @@ def read_back(rnd: Round, reading: Reading, path: Path, manifest: dict[str, Any]
         elif stray.author != "papier":
             verdict.notes.append(f"{shown}: comment by {stray.author} „{_short(stray.text)}“ is not "
                                  "under an item; not recorded (reply under the item's comment)")
-    _record(verdict, by_id, overwrite, shown)
+    _record(verdict, by_id, overwrite)
     return verdict
 
 
@@ -239,7 +239,7 @@ def _decide(ident: str, state: str, said: tuple[str, str] | None, shown: str,
     return None
 
 
-def _record(verdict: Verdict, by_id: dict[str, dict[str, Any]], overwrite: bool, shown: str) -> None:
+def _record(verdict: Verdict, by_id: dict[str, dict[str, Any]], overwrite: bool) -> None:
     for ident, (decision, response) in verdict.decided.items():
         record = by_id[ident]
         old, old_response = str(record.get("decision") or "offen"), str(record.get("response") or "")
@@ -265,7 +265,6 @@ def _record(verdict: Verdict, by_id: dict[str, dict[str, Any]], overwrite: bool,
     counts["rejected"] = sum(1 for s in verdict.states.values() if s == "rejected")
     counts["answered"] = sum(1 for i, (_, r) in verdict.decided.items() if r)
     counts["open"] = sum(1 for r in by_id.values() if str(r.get("decision") or "offen") == "offen")
-    del shown
 
 
 def _short(text: str) -> str:
