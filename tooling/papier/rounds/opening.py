@@ -19,6 +19,7 @@ from papier.ooxml import edit as ooxml
 from papier.paper import Paper, load_paper, update_paper_yaml
 from papier.raster import logo_png
 from papier.rounds.notes import add_notes
+from papier.rounds.pdfcopy import write_review_pdfs
 from papier.rounds.store import (
     Reviewer,
     Round,
@@ -106,9 +107,10 @@ def read_reviewers(path: Path) -> list[Reviewer]:
     return found
 
 
-def draft_path(ws: Workspace, paper: Paper, number: int, reviewer: str) -> Path:
+def draft_path(ws: Workspace, paper: Paper, number: int, reviewer: str, ext: str = "docx") -> Path:
+    """A reviewer's copy: build/<slug>/runde-<n>/<slug>-v<version>-<reviewer>.<ext>."""
     return (ws.build_dir / paper.slug / f"runde-{number}"
-            / f"{paper.slug}-v{paper.version}-{reviewer}.docx")
+            / f"{paper.slug}-v{paper.version}-{reviewer}.{ext}")
 
 
 def _check_can_open(paper: Paper, today: dt.date, deadline: dt.date | None) -> tuple[int, dt.date]:
@@ -137,8 +139,9 @@ def copy_header(lang: str, number: int, deadline: dt.date) -> str:
 
 def _write_copies(ws: Workspace, paper: Paper, assembled: Assembled, number: int,
                   deadline: dt.date, reviewers: list[Reviewer], commit: str) -> tuple[Path, list[Path]]:
-    """One reviewer copy each: the stamped draft plus custom properties naming them; and
-    the draft they were made from."""
+    """One reviewer copy each, a DOCX and a PDF: the stamped draft naming them (custom
+    properties, PDF keywords); and the draft they were made from. The DOCX files come
+    first, then the PDFs."""
     lang = paper.lang
     header = copy_header(lang, number, deadline)
     brand = load_brand(ws)
@@ -152,17 +155,22 @@ def _write_copies(ws: Workspace, paper: Paper, assembled: Assembled, number: int
     write_docx(ctx, base, logo_png(brand, ws), REVIEW_COPY,
                hints_block(ctx, ReviewDraft(number, deadline, return_to)))
     files = []
+    identities = []
     for reviewer in reviewers:
         out = draft_path(ws, paper, number, reviewer.id)
         out.parent.mkdir(parents=True, exist_ok=True)
+        identity = {
+            "papier.paper": paper.slug, "papier.round": str(number),
+            "papier.reviewer": reviewer.id, "papier.version": paper.version,
+            "papier.commit": commit,
+        }
         with fsutil.atomic_path(out) as tmp:
             shutil.copyfile(base, tmp)
-            ooxml.set_custom_properties(tmp, {
-                "papier.paper": paper.slug, "papier.round": str(number),
-                "papier.reviewer": reviewer.id, "papier.version": paper.version,
-                "papier.commit": commit,
-            })
+            ooxml.set_custom_properties(tmp, identity)
         files.append(out)
+        identities.append((draft_path(ws, paper, number, reviewer.id, "pdf"), identity))
+    files += write_review_pdfs(ctx, cache.paper_folder(ws, paper.slug, f"runde-{number}-pdf"),
+                               identities)
     return base, files
 
 

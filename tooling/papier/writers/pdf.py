@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +112,16 @@ def _units(blocks: list[ast.Node]) -> list[ast.Node]:
     return out
 
 
-def meta_json(ctx: Context) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ReviewMarks:
+    """What a reviewer's PDF adds to the paper's layout: the stamp on every page, line
+    numbers in the left margin, and *keywords* after the paper's own (who it is for:
+    papier.rounds.pdfcopy writes and reads them)."""
+
+    keywords: tuple[str, ...] = ()
+
+
+def meta_json(ctx: Context, review: ReviewMarks | None = None) -> dict[str, Any]:
     paper, brand = ctx.paper, ctx.brand
     lang = paper.lang
     contact = paper.contact or None
@@ -125,7 +135,8 @@ def meta_json(ctx: Context) -> dict[str, Any]:
         "lang": i18n.lang_key(lang),
         "region": lang.split("-")[1] if "-" in lang else None,
         "authors": [{"name": a.name, "organisation": a.organisation} for a in paper.authors],
-        "keywords": paper.keywords,
+        "keywords": [*paper.keywords, *(review.keywords if review else ())],
+        "review": review is not None,
         "kind_label": paper.kind_label,
         "date": ctx.date_text,
         "version": paper.version,
@@ -206,36 +217,47 @@ def _tight_captions(source: str) -> str:
 class TypstSession:
     """One paper's Typst document in its work folder: written, compiled, and kept compiled
     by the same compiler for the next change (the preview recompiles an unchanged
-    document in 0.03 s). The PDF writer uses a session once."""
+    document in 0.03 s; a round's reviewer PDFs differ only in meta.json). The PDF writer
+    uses a session once."""
 
     def __init__(self) -> None:
         self.compiler: Any = None
         self.main: Path | None = None
+        self.layout = ""  # what the last compile laid out, and where its units went
+        self.modes: dict[str, str] = {}
 
     def compile(self, ctx: Context, out: Path, body: str | None = None,
-                timestamp: dt.date | None = None) -> None:
-        """main.typ and meta.json for *ctx* (with its body already converted, if given),
-        laid out until every figure and table has its place (`place_units`), and compiled
-        to *out* as PDF/UA-1 and PDF/A-2b."""
+                timestamp: dt.date | None = None, review: ReviewMarks | None = None,
+                source: str | None = None) -> None:
+        """main.typ and meta.json for *ctx* (with its body already converted, if given; or
+        the whole *source* from `typst_source`), laid out until every figure and table has
+        its place (`place_units`), and compiled to *out* as PDF/UA-1 and PDF/A-2b; with
+        *review*, as a reviewer's copy."""
         import typst  # noqa: PLC0415 - lazy: Typst is slow to load
 
         work = ctx.work_dir
         work.mkdir(parents=True, exist_ok=True)
-        _write_if_changed(work / "meta.json", json.dumps(meta_json(ctx), ensure_ascii=False))
+        meta = meta_json(ctx, review)
+        _write_if_changed(work / "meta.json", json.dumps(meta, ensure_ascii=False))
         main = work / "main.typ"
-        source = typst_source(ctx, body)
+        source = typst_source(ctx, body) if source is None else source
         _write_if_changed(main, source)
-        units = work / "units.json"  # every compile decides afresh: the text may have changed
-        _write_if_changed(units, "{}")
+        # every compile decides afresh where the text or the layout changed; the same one
+        # (keywords move nothing: the reviewer copies) starts from the last decisions,
+        # which the first layout then only confirms
+        layout = json.dumps({**meta, "keywords": None}, sort_keys=True) + source
+        modes = self.modes if main == self.main and layout == self.layout else {}
+        units = work / "units.json"
+        _write_if_changed(units, json.dumps(modes, sort_keys=True))
         if self.compiler is None or self.main != main:
             self.compiler = typst.Compiler(str(main), root=str(ctx.paper.workspace.root),
                                            font_paths=[str(p) for p in ctx.brand.font_dirs])
             self.main = main
+        self.layout, self.modes = "", {}  # until this compile succeeds
         day = timestamp or ctx.paper.date
         stamp = dt.datetime(day.year, day.month, day.day, 12, 0, tzinfo=dt.UTC)
         try:
             if "#papier-unit-at(" in source:
-                modes: dict[str, str] = {}
                 for _ in range(8):  # each round settles at least one more unit; few need 3
                     found = json.loads(self.compiler.query("<papier-unit-size>", field="value"))
                     decided = place_units(found, modes)
@@ -248,6 +270,7 @@ class TypstSession:
                     output=str(tmp), format="pdf", pdf_standards=PDF_STANDARDS, timestamp=stamp)
         except (RuntimeError, typst.TypstError) as exc:
             raise ToolError("typst", str(exc), ctx.paper.rel(main)) from exc
+        self.layout, self.modes = layout, modes
         unsettled = [str(w) for w in warnings if "converge" in str(w) or "stabilize" in str(w)]
         if unsettled:  # figure numbers or page references may be wrong: say so, loudly
             sys.stderr.write(
