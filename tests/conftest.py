@@ -42,6 +42,17 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
 
 
 @pytest.fixture
+def position_round(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> Workspace:
+    """Round 1 of the position paper open for the reviewers of roundkit (deadline 12 December
+    2026), nothing collected yet."""
+    from roundkit import open_round
+
+    open_round(workspace)
+    capsys.readouterr()
+    return workspace
+
+
+@pytest.fixture
 def empty_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     ws = make_workspace(tmp_path / "ws", papers=(), commit=False)
     monkeypatch.chdir(ws.root)

@@ -284,7 +284,7 @@ def test_doctype_in_utf16_is_refused(opened: Workspace, capsys) -> None:
     path.write_bytes(zipped({**parts_of(draft(opened)), "word/document.xml": document}))
     line = refused(opened, capsys, path, "--reviewer", "bmfsfj")
     assert line == (f"FAILED {path}: part word/document.xml declares a DOCTYPE or entities, which "
-                    "Word never writes; not read (unsafe XML)")
+                    "no word processor writes; not read (unsafe XML)")
     with pytest.raises(UnreadableFile, match=r"word/document\.xml declares a DOCTYPE"):
         parse({"word/document.xml": document}, "word/document.xml", "x.docx")  # parts from elsewhere
 
@@ -299,7 +299,7 @@ def test_doctype_in_a_part_never_parsed_is_refused_too(opened: Workspace, codec:
     with pytest.raises(UnreadableFile) as caught:
         open_package(path)
     assert str(caught.value) == (f"{path}: part word/settings.xml declares a DOCTYPE or entities, "
-                                 "which Word never writes; not read (unsafe XML)")
+                                 "which no word processor writes; not read (unsafe XML)")
 
 
 def test_other_compression_methods_are_refused(opened: Workspace, capsys) -> None:

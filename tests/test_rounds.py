@@ -167,7 +167,8 @@ def _bad_files(ws: Workspace) -> dict[str, tuple[bytes, str]]:
     types = zipfile.ZipFile(good).read("[Content_Types].xml")
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
     return {
-        "text.docx": (b"Dies ist keine Word-Datei.", "not a DOCX file (not a zip package)"),
+        "text.docx": (b"Dies ist keine Word-Datei.", "is not a file papier reads; ask the reviewer for a "
+                      ".docx, .odt or annotated .pdf file"),
         "archive.docx": (zip_parts({"a.txt": b"hallo"}), "is a zip file but not a Word document"),
         "alt.doc": (ole + "WordDocument".encode("utf-16-le"), "is an old Word file (.doc)"),
         "geheim.docx": (ole + "EncryptionInfo".encode("utf-16-le"), "is password-protected"),

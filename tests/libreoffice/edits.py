@@ -1,15 +1,17 @@
 """A reviewer editing papier's reviewer copy in LibreOffice, the way one does by hand, with
 change recording on (run by Debian's python3 with python3-uno, not by pytest's interpreter).
 
-usage: python3 edits.py IN.docx OUT.docx CASE [CASE ...]
+usage: python3 edits.py IN.docx OUT.docx [--odt OUT.odt] CASE [CASE ...]
 
 Each CASE is one edit (see CASES below). The edits go through the text cursor API (what
 typing, Enter, Delete and Ctrl+B do), comments are annotation fields over a selected range;
 the changes carry the author set in the profile's user data, as in Tools › Options. The
 document is loaded without a view (office.opened(view=False)): Debian's headless
 LibreOffice aborts on a comment in a document with one. OUT is saved as Word 2007-365 .docx
-by LibreOffice's own writer. A text a case looks for that is not in the document once stops
-the script with exit code 3, so a test can tell a changed reviewer copy from a failed edit.
+by LibreOffice's own writer; with --odt the same document is also saved in LibreOffice's own
+format (OpenDocument Text, the "writer8" filter), so one review exists in both formats. A
+text a case looks for that is not in the document once stops the script with exit code 3, so
+a test can tell a changed reviewer copy from a failed edit.
 """
 
 import os
@@ -234,7 +236,7 @@ def set_user_name(ctx, given, surname):
     access.commitChanges()
 
 
-def main(src, dst, cases):
+def main(src, dst, cases, odt=None):
     unknown = [c for c in cases if c not in CASES]
     if unknown:
         raise SystemExit(f"unknown case(s) {', '.join(unknown)}; known: {', '.join(CASES)}")
@@ -245,9 +247,16 @@ def main(src, dst, cases):
             CASES[case](doc)
         doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(dst)),
                        (prop("FilterName", "MS Word 2007 XML"),))
+        if odt:
+            doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(odt)),
+                           (prop("FilterName", "writer8"),))
 
 
 if __name__ == "__main__":
     if len(sys.argv) < 4:
         raise SystemExit(__doc__)
-    main(sys.argv[1], sys.argv[2], sys.argv[3:])
+    args = sys.argv[3:]
+    odt = None
+    if args[:1] == ["--odt"]:
+        odt, args = args[1], args[2:]
+    main(sys.argv[1], sys.argv[2], args, odt)

@@ -120,8 +120,8 @@ def cmd_round_open(args: argparse.Namespace) -> int:
           f"record: {rnd.folder}")
     for path in files:
         print(f"  {path}")
-    print("send each reviewer their file; collect the returned ones with: "
-          f"papier round collect {args.slug} FILE.docx...")
+    print("send each reviewer their DOCX (or their PDF, to comment on in a PDF viewer); collect "
+          f"the returned ones (.docx, .odt or .pdf) with: papier round collect {args.slug} FILE...")
     return 0
 
 
@@ -183,6 +183,10 @@ def cmd_round_reply(args: argparse.Namespace) -> int:
             print(f"REFUSED {r.error}", file=sys.stderr)
             continue
         c = r.counts
+        if r.path is None:
+            print(f"{r.cover}: {r.reviewer} returned a PDF or ODT: every answer is in this cover "
+                  "text and the e-mail draft beside it")
+            continue
         print(f"{r.path}: {c['replies']} repl(ies) under comments, {c['changes']} comment(s) on "
               f"changes; cover text and e-mail draft beside it")
         if r.missing:
@@ -331,10 +335,11 @@ def _round_parser(sub: Any) -> None:
                    help="YAML list of {id, name, organisation, email}")
     s.add_argument("--deadline", type=_date, metavar="YYYY-MM-DD", help="default: in three weeks")
     s.set_defaults(func=cmd_round_open)
-    s = rs.add_parser("collect", help="read returned DOCX files into comments.yaml",
-                      description="Comments, replies and tracked changes, anchored to file:line.")
+    s = rs.add_parser("collect", help="read returned DOCX, ODT or annotated PDF files into comments.yaml",
+                      description="Comments, replies and tracked changes (or PDF annotations), "
+                                  "anchored to file:line.")
     s.add_argument("slug", metavar="SLUG")
-    s.add_argument("files", nargs="+", metavar="FILE.docx")
+    s.add_argument("files", nargs="+", metavar="FILE", help=".docx, .odt or the annotated reviewer .pdf")
     s.add_argument("--reviewer", metavar="ID", help="who returned the files, if the file cannot tell")
     s.add_argument("--overwrite", action="store_true",
                    help="a Gesamtfassung's decisions replace different ones already recorded")

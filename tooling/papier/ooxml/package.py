@@ -151,7 +151,7 @@ def _unpacked(raw: memoryview, info: zipfile.ZipInfo, shown: str) -> Iterator[tu
         raise _damaged(shown, f"{info.filename}: {exc}") from exc
 
 
-def _read_part(data: bytes, info: zipfile.ZipInfo, shown: str, limit: int) -> bytes:
+def read_part(data: bytes, info: zipfile.ZipInfo, shown: str, limit: int) -> bytes:
     """One part, unpacked chunk by chunk: refused as soon as it passes *limit* bytes or
     MAX_RATIO times the packed bytes it was made from; then size and CRC checked."""
     name = info.filename
@@ -179,8 +179,8 @@ def _read_part(data: bytes, info: zipfile.ZipInfo, shown: str, limit: int) -> by
 def _refuse_dtd(root: etree._Element, name: str, shown: str) -> None:
     docinfo = root.getroottree().docinfo  # .doctype is non-empty exactly when one of these is set
     if docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise UnreadableFile(f"{shown}: part {name} declares a DOCTYPE or entities, which Word never "
-                             "writes; not read (unsafe XML)")
+        raise UnreadableFile(f"{shown}: part {name} declares a DOCTYPE or entities, which no word "
+                             "processor writes; not read (unsafe XML)")
 
 
 def _utf8(content: bytes) -> bool:
@@ -207,18 +207,18 @@ def open_package(path: Path, data: bytes | None = None) -> dict[str, bytes]:
     shown = str(path)
     if data is None:
         data = read_file(path)
-    infos = _entries(data, shown)
+    infos = entries(data, shown)
     return _parts(data, infos, shown)
 
 
-def _entries(data: bytes, shown: str) -> list[zipfile.ZipInfo]:
+def entries(data: bytes, shown: str) -> list[zipfile.ZipInfo]:
     """The zip's entries, once the file is known to be a zip of plausible size."""
     if data.startswith(OLE_MAGIC):
         if _ole_kind(data[: 4 * 1024 * 1024]) == "encrypted":
             raise UnreadableFile(f"{shown}: is password-protected; ask the reviewer to remove the "
                                  "password (File › Info › Protect Document) and send it again")
         raise UnreadableFile(f"{shown}: is an old Word file (.doc); open it in Word or LibreOffice "
-                             "and save it as .docx, then collect that file")
+                             "and save it as .docx (Word) or .odt (LibreOffice), then collect that file")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise UnreadableFile(f"{shown}: is not a DOCX file (not a zip package); ask the reviewer "
                              "for the .docx file they edited")
@@ -247,12 +247,12 @@ def _parts(data: bytes, infos: list[zipfile.ZipInfo], shown: str) -> dict[str, b
     by_name = {info.filename: info for info in infos}
     if "[Content_Types].xml" not in by_name or "word/document.xml" not in by_name:
         raise UnreadableFile(f"{shown}: is a zip file but not a Word document; ask the "
-                             "reviewer for the .docx file")
+                             "reviewer for the .docx, .odt or annotated .pdf file")
     read = 0
 
     def part(name: str) -> bytes:  # what the parts really unpack to, bounded
         nonlocal read
-        content = _read_part(data, by_name[name], shown, min(MAX_PART, MAX_XML - read))
+        content = read_part(data, by_name[name], shown, min(MAX_PART, MAX_XML - read))
         read += len(content)
         return content
 
@@ -268,14 +268,20 @@ def _parts(data: bytes, infos: list[zipfile.ZipInfo], shown: str) -> dict[str, b
         if not name.endswith((".xml", ".rels")):
             continue
         content = types if name == "[Content_Types].xml" else part(name)
-        if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
-            raise UnreadableFile(f"{shown}: part {name} declares a DOCTYPE or entities, "
-                                 "which Word never writes; not read (unsafe XML)")
-        if not _utf8(content):  # UTF-16 and the like: only the parser sees a DTD there
-            with contextlib.suppress(etree.XMLSyntaxError):  # parse() reports it if used
-                _refuse_dtd(etree.fromstring(content, PARSER), name, shown)
-        parts[name] = content
+        parts[name] = checked_xml(content, name, shown)
     return parts
+
+
+def checked_xml(content: bytes, name: str, shown: str) -> bytes:
+    """*content* of part *name*, refused if it declares a DOCTYPE or entities in any
+    encoding (no word processor writes them; they are how XML attacks start)."""
+    if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
+        raise UnreadableFile(f"{shown}: part {name} declares a DOCTYPE or entities, "
+                             "which no word processor writes; not read (unsafe XML)")
+    if not _utf8(content):  # UTF-16 and the like: only the parser sees a DTD there
+        with contextlib.suppress(etree.XMLSyntaxError):  # parse() reports it if used
+            _refuse_dtd(etree.fromstring(content, PARSER), name, shown)
+    return content
 
 
 def parse(parts: dict[str, bytes], name: str, shown: str) -> etree._Element | None:

@@ -42,6 +42,8 @@ class Reading:
     stories: list[Story] = field(default_factory=list)  # by Paragraph.story
     # papier's own bookmarks: name -> (story, offset, length) in the text as sent
     bookmarks: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    skipped: int = 0  # annotations on a PDF without text (drawings): not taken
+    unplaced: int = 0  # annotations on a PDF whose words are not in the text as sent
 
 
 def _rels(parts: dict[str, bytes], source: str, shown: str) -> dict[str, list[str]]:
@@ -92,7 +94,7 @@ def _properties(parts: dict[str, bytes], name: str, shown: str) -> dict[str, str
     return out
 
 
-def _threads(comments: list[tuple[Found, str]], parent: dict[str, str]) -> list[Found]:
+def threads(comments: list[tuple[Found, str]], parent: dict[str, str]) -> list[Found]:
     """Replies hang under their thread's first comment; a reply whose parent is missing or
     part of a cycle stays a comment of its own, so nothing is dropped."""
     by_id = {pid: item for item, pid in comments if pid}
@@ -122,7 +124,7 @@ def _threads(comments: list[tuple[Found, str]], parent: dict[str, str]) -> list[
     return roots
 
 
-def _span(place: CommentPlace | None, stories: list[Story], walker: StoryWalker) -> tuple[int, int]:
+def span(place: CommentPlace | None, stories: list[Story], walker: StoryWalker) -> tuple[int, int]:
     """(offset, length) of a comment's range in its story's text as sent ((0, 0) if unknown)."""
     if place is None or place.start is None:
         return 0, 0
@@ -158,14 +160,14 @@ def _comments(parts: dict[str, bytes], rels: dict[str, list[str]], walker: Story
         para = place.para if place is not None and place.para is not None else walker.refs.get(ident)
         quote = " ".join("".join(place.quote).split()) if place is not None else ""
         paragraph = walker.paragraphs[para] if para is not None else None
-        offset, length = _span(place, stories, walker)
+        offset, length = span(place, stories, walker)
         found.append((Found("comment", n.attr(comment, "author"), date_of(n.attr(comment, "date")),
                             text, para, ident, part=paragraph.part if paragraph else "comments.xml",
                             quote=quote, initials=n.attr(comment, "initials"),
                             resolved=done.get(para_id, False),
                             section=paragraph.section if paragraph else "", offset=offset,
                             length=length), para_id))
-    return _threads(found, parent)
+    return threads(found, parent)
 
 
 def _count(root: etree._Element, part: str, formatting: Counter[str], rows: Counter[str]) -> None:
@@ -231,7 +233,7 @@ def read_parts(parts: dict[str, bytes], shown: str, walker: StoryWalker | None =
     found.sort(key=lambda f: (f.paragraph if f.paragraph is not None else 10**9,
                               0 if f.kind == "comment" else 1, f.offset))
     custom = (package.get("custom-properties") or ["docProps/custom.xml"])[0]
-    bookmarks = {name: (walker.paragraphs[place.start[0]].story, *_span(place, stories, walker))
+    bookmarks = {name: (walker.paragraphs[place.start[0]].story, *span(place, stories, walker))
                  for name, place in walker.bookmarks.items() if place.start is not None}
     return Reading(walker.paragraphs, found, _properties(parts, custom, shown), formatting, rows,
                    walker.note_refs, stories, bookmarks)

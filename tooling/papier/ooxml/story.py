@@ -133,7 +133,7 @@ class StoryWalker:
     def story(self, root: etree._Element, part: str, note: str = "",
               revs: tuple[Revision, ...] = ()) -> None:
         """Walk *root* as one story; text boxes found inside become stories of their own."""
-        state = _State(part, len(self.stories), note, list(revs))
+        state = State(part, len(self.stories), note, list(revs))
         self.stories.append([])
         self._walk(root, state)
         self._end_paragraph(state)
@@ -144,7 +144,7 @@ class StoryWalker:
                 para.block = para.block or outer.block
                 para.table_block = para.table_block or outer.table_block
 
-    def _walk(self, el: etree._Element, st: _State) -> None:
+    def _walk(self, el: etree._Element, st: State) -> None:
         name = local(el)
         if name == "p":
             self._paragraph(el, st)
@@ -187,14 +187,14 @@ class StoryWalker:
         for child in el:
             self._walk(child, st)
 
-    def _revision(self, el: etree._Element, st: _State) -> Revision:
+    def _revision(self, el: etree._Element, st: State) -> Revision:
         """One w:ins, w:del, w:moveFrom or w:moveTo (around runs, on a run or a paragraph mark)."""
         self._serial += 1
         kind = local(el)
         return Revision(kind, self.n.attr(el, "author"), date_of(self.n.attr(el, "date")),
                         self.n.attr(el, "id"), st.move_name(kind), self._serial)
 
-    def _marker(self, el: etree._Element, name: str, st: _State) -> None:
+    def _marker(self, el: etree._Element, name: str, st: State) -> None:
         """Bookmarks, comment ranges and move ranges between runs and paragraphs."""
         n = self.n
         if name == "bookmarkStart":
@@ -220,7 +220,7 @@ class StoryWalker:
         elif name in ("moveFromRangeEnd", "moveToRangeEnd"):
             st.moves.pop(n.attr(el, "id"), None)
 
-    def _place(self, st: _State) -> CommentPlace:
+    def _place(self, st: State) -> CommentPlace:
         """A range starting here (in a paragraph, or before the next one)."""
         place = CommentPlace(part=st.part)
         if st.para is not None:
@@ -230,7 +230,7 @@ class StoryWalker:
             st.pending.append(place)
         return place
 
-    def _end(self, place: CommentPlace, st: _State) -> None:
+    def _end(self, place: CommentPlace, st: State) -> None:
         place.open = False
         if st.para is not None:
             place.end = (st.para.index, len(st.para.pieces))
@@ -238,7 +238,7 @@ class StoryWalker:
             last = self.paragraphs[self.stories[st.story][-1]]
             place.end = (last.index, len(last.pieces) + 1)
 
-    def _run(self, run: etree._Element, st: _State) -> None:
+    def _run(self, run: etree._Element, st: State) -> None:
         n = self.n
         extra: list[Revision] = []
         rpr = run.find(n.w("rPr"))
@@ -269,12 +269,12 @@ class StoryWalker:
                 self._walk(child, st)  # drawings (text boxes), AlternateContent
         del st.revs[len(st.revs) - len(extra):]
 
-    def _object(self, kind: str, st: _State, run: etree._Element) -> None:
+    def _object(self, kind: str, st: State, run: etree._Element) -> None:
         if st.para is not None:
             st.para.pieces.append(Piece(OBJECT, tuple(st.revs), st.para.index, obj=kind,
                                         el=run if self.keep else None))
 
-    def _text(self, value: str, st: _State, el: etree._Element) -> None:
+    def _text(self, value: str, st: State, el: etree._Element) -> None:
         if st.para is None or not value:
             return
         piece = Piece(value, tuple(st.revs), st.para.index, el=el if self.keep else None)
@@ -284,38 +284,53 @@ class StoryWalker:
                 if place.open and place.para is not None:
                     place.quote.append(value)
 
-    def _paragraph(self, el: etree._Element, st: _State) -> None:
+    def _paragraph(self, el: etree._Element, st: State) -> None:
         if st.para is not None:  # a paragraph inside a paragraph (only in odd files)
             self._end_paragraph(st)
         n = self.n
-        para = Paragraph(len(self.paragraphs), st.part, st.story, note=st.note)
-        para.table_block = st.tables[-1] if st.tables else None
         ppr = el.find(n.w("pPr"))
         mark_revs: list[Revision] = []
+        heading = listed = False
         if ppr is not None:
             style = ppr.find(n.w("pStyle"))
-            para.heading = (style is not None and bool(HEADING_STYLE.match(n.attr(style, "val")))) \
+            heading = (style is not None and bool(HEADING_STYLE.match(n.attr(style, "val")))) \
                 or ppr.find(n.w("outlineLvl")) is not None
-            para.listed = ppr.find(n.w("numPr")) is not None
+            listed = ppr.find(n.w("numPr")) is not None
             mark = ppr.find(n.w("rPr"))
             mark_revs = [self._revision(child, st) for child in (mark if mark is not None else ())
                          if local(child) in REVISION_KINDS]
+        self.open_paragraph(st, heading, listed)
+        for child in el:
+            if local(child) != "pPr":
+                self._walk(child, st)
+        self.close_paragraph(st, mark_revs, el)
+
+    def open_paragraph(self, st: State, heading: bool = False, listed: bool = False) -> Paragraph:
+        """A new paragraph of the story being walked: ranges waiting for it start in it."""
+        para = Paragraph(len(self.paragraphs), st.part, st.story, note=st.note)
+        para.table_block = st.tables[-1] if st.tables else None
+        para.heading, para.listed = heading, listed
         for place in st.pending:
             place.para = para.index
             place.start = (para.index, 0)
         st.pending = []
-        fresh = st.fresh
+        st.opened_with = st.fresh
         st.fresh = []
         st.inside = []
         self.paragraphs.append(para)
         self.stories[st.story].append(para.index)
         st.para = para
-        for child in el:
-            if local(child) != "pPr":
-                self._walk(child, st)
+        return para
+
+    def close_paragraph(self, st: State, mark_revs: list[Revision] | tuple[Revision, ...] = (),
+                        el: etree._Element | None = None) -> None:
+        """The current paragraph ends with its mark (inside the revisions open here and
+        *mark_revs*); it learns its block, whether it is front matter, and its section."""
+        para = st.para
+        assert para is not None
         para.mark = Piece("", tuple(st.revs) + tuple(mark_revs), para.index, mark=True,
                           el=el if self.keep else None)
-        own = st.inside or fresh
+        own = st.inside or st.opened_with
         if own:
             para.block = own[-1]
         elif para.heading and not para.table_block:
@@ -330,7 +345,7 @@ class StoryWalker:
         para.section = self._section
         self._end_paragraph(st)
 
-    def _end_paragraph(self, st: _State) -> None:
+    def _end_paragraph(self, st: State) -> None:
         if st.para is None:
             return
         for place in self.comments.values():
@@ -339,7 +354,7 @@ class StoryWalker:
         st.para = None
 
 
-class _State:
+class State:
     """Where the walk of one story is."""
 
     def __init__(self, part: str, story: int, note: str, revs: list[Revision]) -> None:
@@ -351,6 +366,7 @@ class _State:
         self.blocks: dict[str, str] = {}  # open blk- bookmarks: id -> name, in start order
         self.fresh: list[str] = []  # blk- bookmarks started since the last paragraph
         self.inside: list[str] = []  # blk- bookmarks started inside the current paragraph
+        self.opened_with: list[str] = []  # blk- bookmarks started right before it
         self.tables: list[str | None] = []
         self.pending: list[CommentPlace] = []
         self.moves: dict[str, tuple[str, str]] = {}  # open move range id -> (kind, name)

@@ -14,11 +14,12 @@ from papier import fsutil
 from papier.errors import PapierError
 from papier.ooxml.changes import Found
 from papier.ooxml.package import read_file
-from papier.ooxml.reader import Reading, read_docx
+from papier.ooxml.reader import Reading
 from papier.ooxml.story import OBJECT, Paragraph
 from papier.paper import load_paper
 from papier.rounds.identity import identify_reviewer, reviewer_note
 from papier.rounds.items import Item
+from papier.rounds.returned import SUFFIX, read_returned
 from papier.rounds.store import Round, load_items, locked, new_map, open_round_of, save_items
 from papier.rounds.verdicts import KIND, Verdict, load_manifest, read_back
 from papier.workspace import Workspace
@@ -39,6 +40,9 @@ class FileResult:
     formatting: int = 0  # formatting changes (not taken: formatting comes from the template)
     rows: int = 0  # table rows inserted or deleted as rows (their text is in the items)
     note: str = ""  # e.g. --reviewer overriding the reviewer the file names
+    format: str = "docx"  # docx, odt or pdf
+    skipped: int = 0  # PDF drawings without text
+    astray: int = 0  # PDF annotations whose words are not in the text as sent
     verdict: Verdict | None = None  # a Gesamtfassung: the team's decisions read back
 
 
@@ -49,17 +53,29 @@ def collect_warnings(result: FileResult) -> list[str]:
     if result.read and result.unplaced == result.read:
         out.append(f"{result.path}: {result.read} item(s), none matched the text: is this a draft "
                    "of another paper or an older version? They are in the matrix as „ohne Zuordnung“")
-    elif result.unplaced:
-        out.append(f"{result.path}: {result.unplaced} of {result.read} item(s) have no place in the "
+    elif result.unplaced > result.astray:
+        out.append(f"{result.path}: {result.unplaced - result.astray} of {result.read} item(s) have "
+                   "no place in the "
                    "Markdown (headers, footers, generated text); the matrix lists them as „ohne "
                    "Zuordnung“ with their section")
+    if result.astray:
+        out.append(f"{result.path}: {result.astray} annotation(s) on the PDF mark words papier cannot "
+                   "find in the text as sent (a figure, the title page, or another version?); they "
+                   "are in the matrix as „ohne Zuordnung“ with their page: place them by hand")
+    if result.skipped:
+        out.append(f"{result.path}: {result.skipped} drawing(s) on the PDF without text (lines, "
+                   "boxes, ink) not taken; look at the PDF for them")
     if result.formatting:
         out.append(f"{result.path}: {result.formatting} formatting change(s) not taken (formatting "
                    "comes from the template)")
     if result.rows:
         out.append(f"{result.path}: {result.rows} table row(s) inserted or deleted; their text is in "
                    "the items, but new or removed rows must be made in the Markdown table by hand")
-    if not result.read and not result.formatting and not result.already:
+    if not result.read and result.format == "pdf" and not result.already:
+        out.append(f"{result.path}: no comments or marks found on the PDF; if the reviewer wrote "
+                   "into it with a form or a drawing tool, ask for comments made with the viewer's "
+                   "comment tools (sticky note, highlight, strike-through, insert text)")
+    elif not result.read and not result.formatting and not result.already:
         out.append(f"{result.path}: no comments and no tracked changes found; if the reviewer edited "
                    "without change tracking, ask them to compare documents in Word and send the result")
     return out
@@ -279,6 +295,7 @@ class _Ledger:
         result.read = len(reading.found)
         result.formatting = sum(reading.formatting.values())
         result.rows = sum(reading.rows.values())
+        result.skipped, result.astray = reading.skipped, reading.unplaced
         for item in reading.found:
             anchor = anchorer.anchor(item, reading)
             result.unplaced += not anchor["file"]
@@ -304,7 +321,7 @@ def _read(rnd: Round, path: Path, reviewer: str | None) -> tuple[FileResult, byt
     result = FileResult(path)
     try:
         data = read_file(path)
-        reading = read_docx(path, data)  # exactly the bytes that are hashed and kept
+        reading, result.format = read_returned(rnd, path, data)  # the bytes hashed and kept
         if reading.properties.get("papier.kind") == KIND:
             _check_gesamt(rnd, reading, path)
             return result, data, reading
@@ -353,7 +370,7 @@ def collect(ws: Workspace, slug: str, files: list[Path], reviewer: str | None = 
                 continue
             who = result.reviewer
             sha = hashlib.sha256(data).hexdigest()
-            stored = rnd.folder / "returned" / f"{who}-{sha[:8]}.docx"
+            stored = rnd.folder / "returned" / f"{who}-{sha[:8]}{SUFFIX[result.format]}"
             result.already = stored.exists() or any(
                 e.get("source", {}).get("sha256") == sha for e in ledger.items)
             source = {"file": str(stored.relative_to(paper.folder)), "sha256": sha}

@@ -25,17 +25,18 @@ from typing import Any
 from lxml import etree
 
 from papier import fsutil, i18n
-from papier.errors import RoundError
+from papier.errors import PapierError
 from papier.ooxml import annotate
 from papier.ooxml.annotate import Author, Comments, Package, Revisions, Text, w
 from papier.ooxml.changes import Found
-from papier.ooxml.reader import Reading, read_docx
+from papier.ooxml.reader import Reading
 from papier.ooxml.story import PAPIER_BOOKMARK, local
 from papier.paper import Paper, load_paper
 from papier.rounds.collect import Anchorer, find_again
 from papier.rounds.items import Item, Kind
 from papier.rounds.matrix import suggestion
-from papier.rounds.opening import SENT, copy_header
+from papier.rounds.opening import copy_header
+from papier.rounds.returned import read_returned, sent_copy
 from papier.rounds.store import Round, latest_round, load_items, locked, save_items
 from papier.rounds.verdicts import KIND, manifest_path
 from papier.workspace import Workspace
@@ -150,8 +151,8 @@ class Merger:
         if rel not in self.readings:
             path = self.paper.folder / rel
             try:
-                self.readings[rel] = read_docx(path)
-            except (OSError, ValueError) as exc:  # the stored file is gone or damaged
+                self.readings[rel] = read_returned(self.rnd, path)[0]
+            except (OSError, ValueError, PapierError) as exc:  # the stored file is gone or damaged
                 self.problems.append(f"{self.paper.rel(path)}: cannot be read again ({exc})")
                 self.readings[rel] = None
         return self.readings[rel]
@@ -586,21 +587,6 @@ def _header(m: Merger) -> None:
 
 
 # ---------------------------------------------------------------- the command
-
-def sent_copy(ws: Workspace, paper: Paper, rnd: Round) -> Path:
-    """rounds/<n>/sent.docx (rounds opened before papier kept it: the first reviewer copy
-    still in build/)."""
-    path = rnd.folder / SENT
-    if path.is_file():
-        return path
-    for rel in rnd.data.get("files") or []:
-        candidate = ws.root / str(rel)
-        if candidate.is_file():
-            return candidate
-    raise RoundError(f"{paper.rel(rnd.folder)}: the text as sent in round {rnd.number} is not "
-                     f"kept (rounds/{rnd.number}/{SENT}); rounds opened with this papier keep it. "
-                     "Rebuild the reviewer copies of that commit, or merge by hand")
-
 
 def gesamt_path(ws: Workspace, paper: Paper, rnd: Round) -> Path:
     version = rnd.data.get("version", paper.version)

@@ -39,6 +39,7 @@ class Answered:
     counts: Counter[str] = field(default_factory=Counter)
     missing: list[str] = field(default_factory=list)  # items not found in the file again
     error: str = ""
+    cover: Path | None = None  # the cover text (with every answer when there is no file)
 
 
 def answer_text(lang: str, decision: str, response: str) -> str:
@@ -156,8 +157,21 @@ def _source_file(paper: Paper, rnd: Round, reviewer: str, items: list[Item]) -> 
     return path if path.is_file() else None
 
 
+def _listed(paper: Paper, items: list[Item], ids: list[str]) -> list[str]:
+    """One line per answer, for answers not written into a file: „id, the words: answer“."""
+    out = []
+    for item in items:
+        if item.id in ids:
+            anchor = item.record.get("anchor") or {}
+            quote = " ".join(str(anchor.get("quote") or "").split())
+            quote = quote if len(quote) <= 80 else quote[:79] + "…"
+            answer = answer_text(paper.lang, item.decision.value, str(item.record.get("response") or ""))
+            out.append(f"- {item.id}" + (f" („{quote}“)" if quote else "") + f": {answer}")
+    return out
+
+
 def _cover(paper: Paper, rnd: Round, reviewer: Reviewer, result: Answered, team: str,
-           open_ids: list[str]) -> str:
+           open_ids: list[str], listed: list[str] | None = None) -> str:
     c = result.counts
     lang = i18n.lang_key(paper.lang)
     if lang == "en":
@@ -169,6 +183,8 @@ def _cover(paper: Paper, rnd: Round, reviewer: Reviewer, result: Answered, team:
                  f"rejected: {c['abgelehnt']}, noted: {c['zur-kenntnis']}."]
         if open_ids:
             lines.append(f"Still under discussion: {len(open_ids)} ({', '.join(open_ids)}).")
+        if listed:
+            lines += ["", "Our answers one by one:", *listed]
         lines += ["", "Kind regards", team]
     else:
         lines = [f"Betreff: Ihre Anmerkungen zu „{paper.title}“ (Runde {rnd.number}): unsere Rückmeldung",
@@ -180,11 +196,13 @@ def _cover(paper: Paper, rnd: Round, reviewer: Reviewer, result: Answered, team:
                  f"abgelehnt: {c['abgelehnt']}, zur Kenntnis genommen: {c['zur-kenntnis']}."]
         if open_ids:
             lines.append(f"Noch in Beratung: {len(open_ids)} ({', '.join(open_ids)}).")
+        if listed:
+            lines += ["", "Unsere Antworten im Einzelnen:", *listed]
         lines += ["", "Mit freundlichen Grüßen", team]
     return "\n".join(lines) + "\n"
 
 
-def _eml(cover: str, reviewer: Reviewer, team: str, attachment: Path) -> bytes:
+def _eml(cover: str, reviewer: Reviewer, team: str, attachment: Path | None) -> bytes:
     """An unsent e-mail (X-Unsent: Outlook and Thunderbird open it as a draft)."""
     subject, _, body = cover.partition("\n\n")
     msg = EmailMessage()
@@ -193,6 +211,8 @@ def _eml(cover: str, reviewer: Reviewer, team: str, attachment: Path) -> bytes:
     msg["Subject"] = subject.split(":", 1)[1].strip()
     msg["X-Unsent"] = "1"
     msg.set_content(body)
+    if attachment is None:
+        return bytes(msg)
     maintype, subtype = DOCX_CT.split("/")
     msg.add_attachment(attachment.read_bytes(), maintype=maintype, subtype=subtype,
                        filename=attachment.name)
@@ -232,10 +252,18 @@ def reply(ws: Workspace, slug: str, reviewers: list[str] | None = None,
             results.append(Answered(reviewer.id, error=f"{reviewer.id}: the returned file is not "
                                     f"in {paper.rel(rnd.folder / 'returned')}; restore it from git"))
             continue
-        out = reply_path(ws, paper, rnd, reviewer.id)
-        result = _answer_file(ws, paper, rnd, reviewer, mine, source, out, who)
-        cover = _cover(paper, rnd, reviewer, result, team, open_ids)
-        fsutil.write_text(reply_path(ws, paper, rnd, reviewer.id, ".txt"), cover)
+        out: Path | None = reply_path(ws, paper, rnd, reviewer.id)
+        if source.suffix == ".docx":
+            assert out is not None
+            result = _answer_file(ws, paper, rnd, reviewer, mine, source, out, who)
+        else:  # an annotated PDF or an ODT: the answers go into the cover text, one by one
+            out = None
+            result = Answered(reviewer.id, None, Counter(i.decision.value for i in mine
+                                                         if i.decision.value != "offen"),
+                              missing=[i.id for i in mine if i.decision.value != "offen"])
+        cover = _cover(paper, rnd, reviewer, result, team, open_ids, _listed(paper, mine, result.missing))
+        result.cover = reply_path(ws, paper, rnd, reviewer.id, ".txt")
+        fsutil.write_text(result.cover, cover)
         fsutil.write_bytes(reply_path(ws, paper, rnd, reviewer.id, ".eml"), _eml(cover, reviewer, team, out))
         results.append(result)
     return results
