@@ -238,3 +238,29 @@ def test_formats_papier_does_not_read_say_how_to_save(position_round: Workspace,
     path = position_round.root / name
     path.write_bytes(data)
     assert says in refused(position_round, capsys, path)
+
+
+def test_a_deleted_insertion_and_text_in_a_shape(position_round: Workspace, capsys) -> None:
+    """LibreOffice writes another reviewer's deletion of an insertion as one changed region
+    with both: the insertion and the deletion are both items. A drawing shape with text
+    inside a paragraph is a story of its own; the paragraph goes on after it."""
+    blocks = anchors(position_round)
+    para = next(k for k, a in blocks.items() if "Kinder wachsen nicht in Zuständigkeiten" in a["text"])
+    changes = (f'<text:changed-region text:id="ct9"><text:insertion>'
+               f'{change_info("Maria Beispiel", "2026-11-20T12:00:00")}</text:insertion>'
+               f'<text:deletion>{change_info("Jonas Muster", "2026-11-20T13:00:00")}'
+               f'<text:p>ganz </text:p></text:deletion></text:changed-region>')
+    shape = ('<draw:custom-shape xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0">'
+             '<text:p>Im Kasten<office:annotation><dc:creator>Kai Muster</dc:creator>'
+             '<dc:date>2026-11-20T11:00:00</dc:date><text:p>Kasten weg?</text:p>'
+             '</office:annotation></text:p></draw:custom-shape>')
+    content = reviewer_odt(position_round, {para: [
+        ("nicht in Zuständigkeiten", f'nicht <text:change text:change-id="ct9"/>in{shape} Zuständigkeiten')]},
+        changes)
+    path = position_round.root / "zurueck.odt"
+    path.write_bytes(package(content))
+    found, _ = collected(position_round, path, capsys)
+    kinds = sorted((e["kind"], e["author"], e["text"] or e.get("deleted", "")) for e in found)
+    assert kinds == [("comment", "Kai Muster", "Kasten weg?"), ("deletion", "Jonas Muster", "ganz "),
+                     ("insertion", "Maria Beispiel", "ganz ")], kinds
+    assert next(e for e in found if e["kind"] == "deletion").get("nested")

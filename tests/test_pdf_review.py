@@ -197,3 +197,44 @@ def test_pdf_items_in_the_gesamtfassung_and_the_answer(position_round: Workspace
     assert line.startswith(f"- {replacement['id']} („…Familien, nicht an der Zahl ihrer [-Aktenordner-] "
                            "[+Ordner+]"), line
     assert line.endswith("“): abgelehnt: Der Begriff ist bewusst gewählt."), line
+
+
+def test_marks_that_cannot_be_placed_for_sure_stay_unplaced_and_nothing_is_lost(
+        position_round: Workspace, tmp_path: Path, capsys) -> None:
+    """Words not in the text as sent (the imprint's licence) are not looked for inside other
+    words („BY“ is in „Lobby“); a reply to a change stays with it; two strikes over the same
+    words are both kept; a comment that only adds a question mark is the reviewer's; a caret
+    after a comma inserts after the comma; struck brackets go with the words."""
+    pdf = reviewer_pdf(position_round)
+    a = Annotator(pdf, copy_selection=True)
+    licence = find_words(pdf, "BY-SA")
+    a.strikeout(licence, MARIA, date="D:20261120090000+01'00'")
+    strike = a.strikeout(find_words(pdf, "längst"), MARIA, date="D:20261120090100+01'00'")
+    a.reply(strike, "Einverstanden.", "Barbara Blum", date="D:20261120100000+01'00'")
+    a.strikeout(find_words(pdf, "längst"), "Jonas Muster", date="D:20261120090200+01'00'")
+    a.highlight(find_words(pdf, "Aktenordner"), "Aktenordner?", MARIA, date="D:20261120090300+01'00'")
+    a.caret(point_after(find_words(pdf, "Aufmerksamkeit binden,")), "dann", MARIA,
+            date="D:20261120090400+01'00'")
+    a.strikeout(find_words(pdf, "(KiQuTG 2018)"), MARIA, date="D:20261120090500+01'00'")
+    found, out = collect(position_round, a.save(tmp_path / "zurueck.pdf"), capsys)
+
+    licence_item = next(e for e in found if "BY" in str(e["anchor"]["quote"]))
+    assert licence_item["kind"] == "comment" and not licence_item["anchor"]["file"]
+    assert licence_item["anchor"]["quote"].startswith("[-") and "Seite" in licence_item["anchor"]["section"]
+    assert "mark words papier cannot find in the text as sent" in out
+    assert not any(e["kind"] == "deletion" and "by" in e.get("deleted", "").lower() for e in found)
+
+    [deletion] = [e for e in found if e["kind"] == "deletion" and e["deleted"] == "längst "]
+    assert deletion["author"] == MARIA
+    assert [(r["author"], r["text"]) for r in deletion["replies"]] == [("Barbara Blum", "Einverstanden.")]
+    rival = next(e for e in found if e["author"] == "Jonas Muster")
+    assert rival["kind"] == "comment" and rival["anchor"]["quote"].startswith("[-längst-] (auf dem PDF über")
+    assert "1 change(s) on the PDF over words another change there already changes" in out
+
+    question = next(e for e in found if e["kind"] == "comment" and e["anchor"].get("block")
+                    and e["anchor"]["quote"] == "Aktenordner")
+    assert question["text"] == "Aktenordner?"
+    [insertion] = [e for e in found if e["kind"] == "insertion"]
+    assert (insertion["anchor"]["before"].endswith("binden,"), insertion["text"]) == (True, " dann")
+    brackets = next(e for e in found if e["kind"] == "deletion" and "KiQuTG" in e["deleted"])
+    assert brackets["deleted"].strip() == "(KiQuTG 2018)"

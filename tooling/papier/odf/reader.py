@@ -26,7 +26,14 @@ from papier.ooxml.changes import Found, Story, pair_moves, story_changes
 from papier.ooxml.names import names_for
 from papier.ooxml.package import UnreadableFile, parse
 from papier.ooxml.reader import Reading, span, threads
-from papier.ooxml.story import COMMENT_SPECIAL, PAPIER_BOOKMARK, Revision, State, StoryWalker
+from papier.ooxml.story import (
+    COMMENT_SPECIAL,
+    PAPIER_BOOKMARK,
+    CommentPlace,
+    Revision,
+    State,
+    StoryWalker,
+)
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -79,6 +86,7 @@ class Region:
     author: str
     date: str | None
     content: etree._Element | None = None  # the text:deletion element
+    inserted_by: tuple[str, str | None] | None = None  # deleted text someone else had inserted
 
 
 def odf_date(value: str | None) -> str | None:
@@ -99,17 +107,24 @@ def _regions(*roots: etree._Element | None) -> dict[str, Region]:
             continue
         for region in root.iter(q(TEXT, "changed-region")):
             ident = region.get(q(TEXT, "id")) or region.get("{http://www.w3.org/XML/1998/namespace}id") or ""
-            for kind in ("insertion", "deletion", "format-change"):
-                el = region.find(q(TEXT, kind))
-                if el is None:
-                    continue
-                info = el.find(q(OFFICE, "change-info"))
-                author = (info.findtext(q(DC, "creator")) or "") if info is not None else ""
-                date = info.findtext(q(DC, "date")) if info is not None else None
-                out[ident] = Region(kind, author.strip(), odf_date(date),
-                                    el if kind == "deletion" else None)
-                break
+            found = {kind: el for kind in ("deletion", "insertion", "format-change")
+                     if (el := region.find(q(TEXT, kind))) is not None}
+            if not found:
+                continue
+            kind = next(iter(found))  # a deletion of inserted text is a deletion, of that text
+            el = found[kind]
+            author, date = _who(el)
+            ins = found.get("insertion") if kind == "deletion" else None
+            out[ident] = Region(kind, author, date, el if kind == "deletion" else None,
+                                _who(ins) if ins is not None else None)
     return out
+
+
+def _who(el: etree._Element) -> tuple[str, str | None]:
+    info = el.find(q(OFFICE, "change-info"))
+    if info is None:
+        return "", None
+    return (info.findtext(q(DC, "creator")) or "").strip(), odf_date(info.findtext(q(DC, "date")))
 
 
 def local(el: etree._Element) -> str:
@@ -127,6 +142,7 @@ class OdfWalker(StoryWalker):
         self.notes: list[tuple[etree._Element, str, tuple[Revision, ...]]] = []
         self._space = True  # the last text written ends in collapsible white space
         self._lists = 0
+        self._starts: dict[str, CommentPlace] = {}  # comment starts LibreOffice left in deleted text
 
     # ------------------------------------------------------------------ blocks
 
@@ -134,8 +150,16 @@ class OdfWalker(StoryWalker):
         tag = el.tag
         if not isinstance(tag, str) or tag in SKIPPED:
             return
-        if tag in (P, H):
+        if tag in (P, H) and st.para is not None:  # in a shape or callout inside a paragraph
+            st.boxes.append((el, tuple(st.revs), st.para))
+        elif tag in (P, H):
             self._odf_paragraph(el, st)
+        elif tag.startswith(f"{{{DRAW}}}") and tag != FRAME and el.find(f".//{P}") is not None:
+            if st.para is not None:  # a shape with text: its own story, like a text box
+                st.boxes.append((el, tuple(st.revs), st.para))
+                self._space = False
+            else:
+                self._content(el, st)
         elif tag in (LIST, NUMBERED):
             self._lists += 1
             self._content(el, st)
@@ -198,8 +222,6 @@ class OdfWalker(StoryWalker):
         return region is not None and region.kind == "deletion"
 
     def _odf_paragraph(self, el: etree._Element, st: State) -> None:
-        if st.para is not None:  # a paragraph inside a paragraph (a note or a frame is walked later)
-            self._end_paragraph(st)
         self.open_paragraph(st, heading=el.tag == H, listed=self._lists > 0)
         self._space = True
         self._content(el, st)
@@ -242,6 +264,10 @@ class OdfWalker(StoryWalker):
         if region is None or region.kind != "deletion" or region.content is None:
             return
         rev = self._revision_of(ident, "del", region)
+        outer = None
+        if region.inserted_by is not None:  # the text was someone's insertion first
+            outer = self._revision_of(ident + "-ins", "ins", Region("insertion", *region.inserted_by))
+            st.revs.append(outer)
         st.revs.append(rev)
         space = self._space
         paragraphs = list(_paragraphs(region.content, self._lists > 0))
@@ -259,12 +285,17 @@ class OdfWalker(StoryWalker):
         if between and st.para is not None:
             self.close_paragraph(st)
         st.revs.remove(rev)
+        if outer is not None:
+            st.revs.remove(outer)
         self._space = space  # white space after the point collapses with the text before it
 
     # ------------------------------------------------------------------ markers
 
     def _bookmark(self, el: etree._Element, st: State) -> None:
         name = COPY.sub("", el.get(q(TEXT, "name"), ""))
+        if name.startswith("__Annotation__") and el.tag in (BOOKMARK_START, BOOKMARK):
+            self._starts.setdefault(name, self._place(st))  # a comment's start in deleted text
+            return
         if el.tag in (BOOKMARK_START, BOOKMARK):
             if name.startswith("blk-"):
                 st.open_block(name, name)
@@ -278,8 +309,12 @@ class OdfWalker(StoryWalker):
                 self._end(mine, st)
 
     def _annotation(self, el: etree._Element, st: State) -> None:
-        key = el.get(q(OFFICE, "name")) or f"annotation-{len(self.annotations) + 1}"
-        place = self._place(st)
+        name = el.get(q(OFFICE, "name"))
+        key = name if name and name not in self.comments else f"\x00annotation-{len(self.annotations) + 1}"
+        place = self._starts.pop(name, None) if name else None
+        if place is None:
+            place = self._place(st)
+        self._space = False  # an anchor character in the text: white space after it counts
         self.comments[key] = place
         self.annotations.append((el, key))
         if not el.get(q(OFFICE, "name")):  # a comment on a point, not on words
@@ -297,10 +332,12 @@ class OdfWalker(StoryWalker):
             self.note_refs[(kind, ident)] = st.para.index
             self._object(kind, st, el)
         body = el.find(NOTE_BODY)
-        if body is not None:
-            self.notes.append((body, f"{kind}:{ident}", tuple(st.revs)))
+        if body is not None:  # a note deleted with its paragraph is part of that deletion
+            self.notes.append((body, f"{kind}:{ident}", tuple(r for r in st.revs if r.kind == "ins")))
+        self._space = False
 
     def _frame(self, el: etree._Element, st: State) -> None:
+        self._space = False
         box = el.find(TEXT_BOX)
         if box is None:
             self._object("picture", st, el)

@@ -44,6 +44,7 @@ class Reading:
     bookmarks: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     skipped: int = 0  # annotations on a PDF without text (drawings): not taken
     unplaced: int = 0  # annotations on a PDF whose words are not in the text as sent
+    clashes: int = 0  # changes on a PDF over other changes there: kept as comments
 
 
 def _rels(parts: dict[str, bytes], source: str, shown: str) -> dict[str, list[str]]:

@@ -43,6 +43,7 @@ class FileResult:
     format: str = "docx"  # docx, odt or pdf
     skipped: int = 0  # PDF drawings without text
     astray: int = 0  # PDF annotations whose words are not in the text as sent
+    clashes: int = 0  # PDF changes over other changes there, kept as comments
     verdict: Verdict | None = None  # a Gesamtfassung: the team's decisions read back
 
 
@@ -62,6 +63,9 @@ def collect_warnings(result: FileResult) -> list[str]:
         out.append(f"{result.path}: {result.astray} annotation(s) on the PDF mark words papier cannot "
                    "find in the text as sent (a figure, the title page, or another version?); they "
                    "are in the matrix as „ohne Zuordnung“ with their page: place them by hand")
+    if result.clashes:
+        out.append(f"{result.path}: {result.clashes} change(s) on the PDF over words another change "
+                   "there already changes; kept as comments quoting what they suggest")
     if result.skipped:
         out.append(f"{result.path}: {result.skipped} drawing(s) on the PDF without text (lines, "
                    "boxes, ink) not taken; look at the PDF for them")
@@ -295,7 +299,7 @@ class _Ledger:
         result.read = len(reading.found)
         result.formatting = sum(reading.formatting.values())
         result.rows = sum(reading.rows.values())
-        result.skipped, result.astray = reading.skipped, reading.unplaced
+        result.skipped, result.astray, result.clashes = reading.skipped, reading.unplaced, reading.clashes
         for item in reading.found:
             anchor = anchorer.anchor(item, reading)
             result.unplaced += not anchor["file"]
