@@ -22,10 +22,10 @@ from pathlib import Path
 from lxml import etree
 
 from papier.odf.package import open_odt
-from papier.ooxml.changes import Found, Story, pair_moves, story_changes
+from papier.ooxml.changes import Found, Story
 from papier.ooxml.names import names_for
 from papier.ooxml.package import UnreadableFile, parse
-from papier.ooxml.reader import Reading, span, threads
+from papier.ooxml.reader import Reading, comment_at, reading_of, threads
 from papier.ooxml.story import (
     COMMENT_SPECIAL,
     PAPIER_BOOKMARK,
@@ -33,6 +33,7 @@ from papier.ooxml.story import (
     Revision,
     State,
     StoryWalker,
+    local,
 )
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -125,10 +126,6 @@ def _who(el: etree._Element) -> tuple[str, str | None]:
     if info is None:
         return "", None
     return (info.findtext(q(DC, "creator")) or "").strip(), odf_date(info.findtext(q(DC, "date")))
-
-
-def local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
 
 class OdfWalker(StoryWalker):
@@ -427,40 +424,21 @@ def read_odt(path: Path, data: bytes | None = None) -> Reading:
                 kind = local(child).split("-")[0]
                 if kind in ("header", "footer"):
                     walker.story(child, f"{kind}.xml")
-    stories = [Story([walker.paragraphs[i] for i in indexes]) for indexes in walker.stories]
-    found: list[Found] = []
-    for story in stories:
-        found.extend(story_changes(story))
-    found = pair_moves(found)
-    found += _comments(walker, stories)
-    found.sort(key=lambda f: (f.paragraph if f.paragraph is not None else 10**9,
-                              0 if f.kind == "comment" else 1, f.offset))
-    bookmarks = {name: (walker.paragraphs[place.start[0]].story, *span(place, stories, walker))
-                 for name, place in walker.bookmarks.items() if place.start is not None}
     formatting: Counter[str] = Counter()
     if walker.formatting:
         formatting[BODY] = walker.formatting
-    return Reading(walker.paragraphs, found, _properties(parse(parts, "meta.xml", shown)),
-                   formatting, Counter(), walker.note_refs, stories, bookmarks)
+    return reading_of(walker, lambda stories: _comments(walker, stories),
+                      _properties(parse(parts, "meta.xml", shown)), formatting, Counter())
 
 
 def _comments(walker: OdfWalker, stories: list[Story]) -> list[Found]:
     found: list[tuple[Found, str]] = []
     parent: dict[str, str] = {}
     for el, key in walker.annotations:
-        place = walker.comments.get(key)
-        para = place.para if place is not None and place.para is not None else walker.refs.get(key)
-        paragraph = walker.paragraphs[para] if para is not None else None
-        quote = " ".join("".join(place.quote).split()) if place is not None else ""
-        offset, length = span(place, stories, walker)
         if el.get(q(LOEXT, "parent-name")):
             parent[key] = el.get(q(LOEXT, "parent-name"), "")
-        found.append((Found("comment", (el.findtext(q(DC, "creator")) or "").strip(),
-                            odf_date(el.findtext(q(DC, "date"))), _comment_text(el), para, key,
-                            part=paragraph.part if paragraph else BODY, quote=quote,
-                            initials=(el.findtext(q(META, "creator-initials")) or "").strip(),
-                            resolved=el.get(q(LOEXT, "resolved"), "false") == "true",
-                            section=paragraph.section if paragraph else "", offset=offset,
-                            length=length), key))
+        found.append((comment_at(walker, stories, key, (el.findtext(q(DC, "creator")) or "").strip(),
+                                 odf_date(el.findtext(q(DC, "date"))), _comment_text(el), BODY,
+                                 initials=(el.findtext(q(META, "creator-initials")) or "").strip(),
+                                 resolved=el.get(q(LOEXT, "resolved"), "false") == "true"), key))
     return threads(found, parent)
-

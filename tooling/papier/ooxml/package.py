@@ -220,6 +220,8 @@ def entries(data: bytes, shown: str) -> list[zipfile.ZipInfo]:
         raise UnreadableFile(f"{shown}: is an old Word file (.doc); open it in Word or LibreOffice "
                              "and save it as .docx (Word) or .odt (LibreOffice), then collect that file")
     if not zipfile.is_zipfile(io.BytesIO(data)):
+        if data.startswith(b"PK"):  # a zip whose end is missing
+            raise _damaged(shown, "its table of contents is missing or broken: cut off in transfer?")
         raise UnreadableFile(f"{shown}: is not a DOCX file (not a zip package); ask the reviewer "
                              "for the .docx file they edited")
     if _directory_size(data) > MAX_DIRECTORY:

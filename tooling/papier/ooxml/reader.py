@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,6 +139,41 @@ def span(place: CommentPlace | None, stories: list[Story], walker: StoryWalker) 
     return start, max(0, story.position(*end) - start)
 
 
+def comment_at(walker: StoryWalker, stories: list[Story], key: str, author: str, date: str | None,
+               text: str, part: str, initials: str = "", resolved: bool = False) -> Found:
+    """A comment as found: where its range is (the place *walker* noted under *key*, else its
+    reference), the words it covers and their offsets in the text as sent. *part* is named
+    when it has no place in a story."""
+    place = walker.comments.get(key)
+    para = place.para if place is not None and place.para is not None else walker.refs.get(key)
+    paragraph = walker.paragraphs[para] if para is not None else None
+    quote = " ".join("".join(place.quote).split()) if place is not None else ""
+    offset, length = span(place, stories, walker)
+    return Found("comment", author, date, text, para, key,
+                 part=paragraph.part if paragraph else part, quote=quote, initials=initials,
+                 resolved=resolved, section=paragraph.section if paragraph else "",
+                 offset=offset, length=length)
+
+
+def in_document_order(found: list[Found]) -> list[Found]:
+    """By paragraph (what has none last), comments before changes, then by offset."""
+    return sorted(found, key=lambda f: (f.paragraph if f.paragraph is not None else 10**9,
+                                        0 if f.kind == "comment" else 1, f.offset))
+
+
+def reading_of(walker: StoryWalker, comments: Callable[[list[Story]], list[Found]],
+               properties: dict[str, str], formatting: Counter[str], rows: Counter[str]) -> Reading:
+    """The Reading of a walked package: its stories, the changes in them (moves paired)
+    and the *comments* found on those stories, in document order, and papier's bookmarks."""
+    stories = [Story([walker.paragraphs[i] for i in indexes]) for indexes in walker.stories]
+    found = pair_moves([item for story in stories for item in story_changes(story)])
+    found = in_document_order(found + comments(stories))
+    bookmarks = {name: (walker.paragraphs[place.start[0]].story, *span(place, stories, walker))
+                 for name, place in walker.bookmarks.items() if place.start is not None}
+    return Reading(walker.paragraphs, found, properties, formatting, rows, walker.note_refs,
+                   stories, bookmarks)
+
+
 def _comments(parts: dict[str, bytes], rels: dict[str, list[str]], walker: StoryWalker,
               n: Names, shown: str, stories: list[Story]) -> list[Found]:
     names = rels.get("comments", [])
@@ -155,19 +191,11 @@ def _comments(parts: dict[str, bytes], rels: dict[str, list[str]], walker: Story
                 parent[pid] = ex.get(f"{{{W15}}}paraIdParent", "")
     found: list[tuple[Found, str]] = []
     for comment in root.iter(n.w("comment")):
-        ident = n.attr(comment, "id")
         text, para_id = _comment_text(comment, n)
-        place = walker.comments.get(ident)
-        para = place.para if place is not None and place.para is not None else walker.refs.get(ident)
-        quote = " ".join("".join(place.quote).split()) if place is not None else ""
-        paragraph = walker.paragraphs[para] if para is not None else None
-        offset, length = span(place, stories, walker)
-        found.append((Found("comment", n.attr(comment, "author"), date_of(n.attr(comment, "date")),
-                            text, para, ident, part=paragraph.part if paragraph else "comments.xml",
-                            quote=quote, initials=n.attr(comment, "initials"),
-                            resolved=done.get(para_id, False),
-                            section=paragraph.section if paragraph else "", offset=offset,
-                            length=length), para_id))
+        found.append((comment_at(walker, stories, n.attr(comment, "id"), n.attr(comment, "author"),
+                                 date_of(n.attr(comment, "date")), text, "comments.xml",
+                                 initials=n.attr(comment, "initials"),
+                                 resolved=done.get(para_id, False)), para_id))
     return threads(found, parent)
 
 
@@ -225,19 +253,9 @@ def read_parts(parts: dict[str, bytes], shown: str, walker: StoryWalker | None =
                         walker.story(note, part, note=f"{local(note)}:{n.attr(note, 'id')}")
             else:
                 walker.story(root, part)
-    stories = [Story([walker.paragraphs[i] for i in indexes]) for indexes in walker.stories]
-    found: list[Found] = []
-    for story in stories:
-        found.extend(story_changes(story))
-    found = pair_moves(found)
-    found += _comments(parts, rels, walker, n, shown, stories)
-    found.sort(key=lambda f: (f.paragraph if f.paragraph is not None else 10**9,
-                              0 if f.kind == "comment" else 1, f.offset))
     custom = (package.get("custom-properties") or ["docProps/custom.xml"])[0]
-    bookmarks = {name: (walker.paragraphs[place.start[0]].story, *span(place, stories, walker))
-                 for name, place in walker.bookmarks.items() if place.start is not None}
-    return Reading(walker.paragraphs, found, _properties(parts, custom, shown), formatting, rows,
-                   walker.note_refs, stories, bookmarks)
+    return reading_of(walker, lambda stories: _comments(parts, rels, walker, n, shown, stories),
+                      _properties(parts, custom, shown), formatting, rows)
 
 
 def _tree(parts: dict[str, bytes], name: str, shown: str,

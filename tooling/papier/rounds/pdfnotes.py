@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import io
 import itertools
 import re
 import unicodedata
@@ -27,11 +28,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pdfplumber  # this module is imported only for a PDF (papier.rounds.returned)
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdftypes import PDFObjRef, resolve1
+from pdfminer.psparser import PSLiteral
+from pdfminer.utils import decode_text
+from pdfplumber.utils.exceptions import PdfminerException
+
 from papier.errors import UnreadableFile
 from papier.ooxml.changes import Found, Story, story_changes
-from papier.ooxml.reader import Reading, read_docx
+from papier.ooxml.reader import Reading, in_document_order, read_docx
 from papier.ooxml.story import Paragraph, Piece, Revision
 from papier.rounds.pdfcopy import identity_from_keywords
+from papier.rounds.returned import sent_copy
 from papier.rounds.store import Round
 
 MAX_PAGES = 1000
@@ -57,7 +66,6 @@ class Note:
     quads: list[tuple[float, float, float, float]]
     irt: int | None = None
     rt: str = "R"
-    name: str = ""  # /NM
     replies: list[Note] = field(default_factory=list)
     group: list[Note] = field(default_factory=list)
 
@@ -111,9 +119,6 @@ def pdf_date(value: Any) -> str | None:
 
 
 def _string(value: Any) -> str:
-    from pdfminer.pdftypes import resolve1  # noqa: PLC0415
-    from pdfminer.psparser import PSLiteral  # noqa: PLC0415
-    from pdfminer.utils import decode_text  # noqa: PLC0415
 
     value = resolve1(value)
     if isinstance(value, bytes):
@@ -130,7 +135,6 @@ def _name(value: Any) -> str:
 
 
 def _numbers(value: Any) -> list[float]:
-    from pdfminer.pdftypes import resolve1  # noqa: PLC0415
 
     value = resolve1(value)
     if not isinstance(value, list):
@@ -147,11 +151,7 @@ def _numbers(value: Any) -> list[float]:
 
 
 def _open(path: Path, data: bytes) -> tuple[Any, dict[str, str]]:
-    import io  # noqa: PLC0415
 
-    import pdfplumber  # noqa: PLC0415 - loads pdfminer: only for PDF files
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect  # noqa: PLC0415
-    from pdfplumber.utils.exceptions import PdfminerException  # noqa: PLC0415
 
     shown = str(path)
     try:
@@ -179,10 +179,9 @@ def _open(path: Path, data: bytes) -> tuple[Any, dict[str, str]]:
     return pdf, {k: _string(v) for k, v in info.items() if isinstance(k, str)}
 
 
-def _notes(pdf: Any, shown: str) -> tuple[list[Note], int]:
+def _notes(pdf: Any) -> tuple[list[Note], int]:
     """Every annotation that is a comment or a suggestion, and how many drawings without
     text were left out."""
-    from pdfminer.pdftypes import PDFObjRef, resolve1  # noqa: PLC0415
 
     notes: list[Note] = []
     drawings = 0
@@ -214,13 +213,12 @@ def _notes(pdf: Any, shown: str) -> tuple[list[Note], int]:
                 tuple(rect[:4]) if len(rect) >= 4 else (0.0, 0.0, 0.0, 0.0),  # type: ignore[arg-type]
                 [_box(quads[i:i + 8]) for i in range(0, len(quads) - 7, 8)],
                 irt.objid if isinstance(irt, PDFObjRef) else None,
-                _name(data.get("RT")) or "R", _string(data.get("NM")))
+                _name(data.get("RT")) or "R")
             if kind not in ("Text", "FreeText", "Caret", "StrikeOut", *MARKUP) and not note.text \
                     and note.irt is None:
                 drawings += 1
                 continue
             notes.append(note)
-    del shown
     return notes, drawings
 
 
@@ -436,13 +434,12 @@ class Finder:
 
 def read_pdf(rnd: Round, path: Path, data: bytes) -> Reading:
     """The Reading of a reviewer PDF returned with annotations."""
-    from papier.rounds.returned import sent_copy  # noqa: PLC0415
 
     shown = str(path)
     pdf, info = _open(path, data)
     chars: list[Char] = []
     try:
-        notes, drawings = _notes(pdf, shown)
+        notes, drawings = _notes(pdf)
         for number, page in enumerate(pdf.pages):
             chars.extend(_chars(page, number))
     except Exception as exc:  # pdfminer raises many kinds of errors on a damaged file
@@ -622,9 +619,8 @@ def _overlay(base: Reading, marks: list[Mark]) -> Reading:
             found.append(_comment(mark, base))
         elif mark.note.kind == "StrikeOut" and mark.note.text and not _same(mark.note.text, mark.words):
             found.append(_comment(mark, base))  # the reason given with a deletion
-    found.sort(key=lambda f: (f.paragraph if f.paragraph is not None else 10**9,
-                              0 if f.kind == "comment" else 1, f.offset))
-    return Reading(paragraphs, found, {}, stories=stories, note_refs=dict(base.note_refs))
+    return Reading(paragraphs, in_document_order(found), {}, stories=stories,
+                   note_refs=dict(base.note_refs))
 
 
 def _rev(kind: str, mark: Mark) -> Revision:

@@ -252,15 +252,14 @@ def reply(ws: Workspace, slug: str, reviewers: list[str] | None = None,
             results.append(Answered(reviewer.id, error=f"{reviewer.id}: the returned file is not "
                                     f"in {paper.rel(rnd.folder / 'returned')}; restore it from git"))
             continue
-        out: Path | None = reply_path(ws, paper, rnd, reviewer.id)
+        out: Path | None = None
         if source.suffix == ".docx":
-            assert out is not None
+            out = reply_path(ws, paper, rnd, reviewer.id)
             result = _answer_file(ws, paper, rnd, reviewer, mine, source, out, who)
         else:  # an annotated PDF or an ODT: the answers go into the cover text, one by one
-            out = None
-            result = Answered(reviewer.id, None, Counter(i.decision.value for i in mine
-                                                         if i.decision.value != "offen"),
-                              missing=[i.id for i in mine if i.decision.value != "offen"])
+            decided = [i for i in mine if i.decision.value != "offen"]
+            result = Answered(reviewer.id, None, Counter(i.decision.value for i in decided),
+                              missing=[i.id for i in decided])
         cover = _cover(paper, rnd, reviewer, result, team, open_ids, _listed(paper, mine, result.missing))
         result.cover = reply_path(ws, paper, rnd, reviewer.id, ".txt")
         fsutil.write_text(result.cover, cover)
