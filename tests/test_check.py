@@ -196,3 +196,94 @@ def test_chapter_cache_sees_new_files_and_edits(workspace: Workspace, capsys) ->
     chapter.write_text(chapter.read_text("utf-8").replace("![Ein Foto]", "![]"), "utf-8")
     code, lines = run_check(capsys, POSITION)
     assert code == 1 and any("has no alt text" in line for line in lines)
+
+
+# ---------------------------------------------------------------- reports for CI
+
+
+def _known_errors(ws: Workspace) -> tuple[int, int]:
+    """One citation error and one language warning in chapter 1; their lines."""
+    edit(ws, CH1, "\n\n", "\n\nEin Satz mit @nirgends darin.\n\nDas gilt z.B. hier.\n\n")
+    return line_of(ws, CH1, "@nirgends"), line_of(ws, CH1, "z.B.")
+
+
+def test_github_format_annotates_file_line_and_column(workspace: Workspace, capsys) -> None:
+    error_line, warning_line = _known_errors(workspace)
+    code = main(["check", POSITION, "--format", "github"])
+    out = capsys.readouterr()
+    lines = out.out.splitlines()
+    assert code == 1 and "1 problem(s)" in out.err
+    assert f"::error file={CH1},line={error_line},title=papier text::citation key '@nirgends'" in lines[0]
+    column = (workspace.root / CH1).read_text("utf-8").splitlines()[warning_line - 1].index("z.B.") + 1
+    assert lines[1].startswith(f"::warning file={CH1},line={warning_line},col={column},"
+                               "title=papier language/abbreviation::'z.B.' needs")
+    assert len(lines) == 2
+
+
+def test_github_paths_are_from_the_repository_root(tmp_path: Path, monkeypatch, capsys) -> None:
+    """A workspace in a sub-folder of the repository: GitHub wants paths from the root."""
+    import git
+
+    from conftest import make_workspace
+
+    ws = make_workspace(tmp_path / "repo" / "publikationen", papers=(POSITION,), commit=False)
+    repo = git.Repo.init(tmp_path / "repo")
+    repo.git.add(A=True)
+    repo.git.commit("-qm", "x", "--author", "T <t@example.org>")
+    _known_errors(ws)
+    monkeypatch.chdir(ws.root)
+    assert main(["check", "--format", "github"]) == 1
+    assert f"::error file=publikationen/{CH1},line=" in capsys.readouterr().out
+
+
+def test_gitlab_code_quality_report(workspace: Workspace, tmp_path: Path, capsys) -> None:
+    import json
+
+    error_line, warning_line = _known_errors(workspace)
+    report_file = tmp_path / "gl-code-quality-report.json"
+    assert main(["check", "--format", "gitlab", "--output", str(report_file)]) == 1
+    assert capsys.readouterr().out == ""  # the report went to the file only
+    report = json.loads(report_file.read_text("utf-8"))
+    assert [(r["severity"], r["check_name"], r["location"]) for r in report] == [
+        ("major", "text", {"path": CH1, "lines": {"begin": error_line}}),
+        ("minor", "language/abbreviation", {"path": CH1, "lines": {"begin": warning_line}}),
+    ]
+    assert report[0]["description"].startswith("citation key '@nirgends' is not in")
+    assert len({r["fingerprint"] for r in report}) == 2
+    # the same findings after a line is added above them keep their fingerprints
+    edit(workspace, CH1, "\n\n", "\n\nEin neuer Absatz.\n\n")
+    assert main(["check", "--format", "gitlab", "--output", str(report_file)]) == 1
+    moved = json.loads(report_file.read_text("utf-8"))
+    assert [r["fingerprint"] for r in moved] == [r["fingerprint"] for r in report]
+    assert moved[0]["location"]["lines"]["begin"] == error_line + 2
+
+
+def test_json_format_and_clean_reports(workspace: Workspace, capsys) -> None:
+    import json
+
+    assert main(["check", "--format", "gitlab"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["check", "--format", "github"]) == 0
+    assert capsys.readouterr().out == ""
+    _known_errors(workspace)
+    assert main(["check", "--format", "json"]) == 1
+    found = json.loads(capsys.readouterr().out)
+    assert [(f["path"], f["severity"], f["check"]) for f in found] == [
+        (CH1, "error", "text"), (CH1, "warning", "language/abbreviation")]
+
+
+def test_list_changed_since_a_revision(workspace: Workspace, capsys) -> None:
+    import json
+
+    import git
+
+    repo = git.Repo(workspace.root)
+    base = repo.head.commit.hexsha
+    edit(workspace, CH1, "\n\n", "\n\nEin neuer Absatz.\n\n")
+    repo.git.commit("-qam", "Absatz", "--author", "T <t@example.org>")
+    assert main(["list", "--changed", base, "--json"]) == 0
+    assert [row["slug"] for row in json.loads(capsys.readouterr().out)] == [POSITION]
+    assert main(["list", "--changed", "HEAD", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["list", "--changed", "kein-zweig"]) == 2
+    assert "fetch-depth: 0" in capsys.readouterr().err

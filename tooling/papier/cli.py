@@ -41,7 +41,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     ws = find_workspace()
     rows = []
-    for slug in ws.slugs():
+    if args.changed:
+        from papier.versions import changed_papers
+
+        slugs = changed_papers(ws, args.changed)
+    else:
+        slugs = ws.slugs()
+    for slug in slugs:
         paper, _problems = read_paper(ws, slug)
         if paper is None:
             rows.append({"slug": slug, "kind": "?", "title": "(invalid paper.yaml: run papier check)",
@@ -53,7 +59,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     if not rows:
-        print("no papers yet; create one with: papier new SLUG --kind positionspapier")
+        print(f"no paper changed since {args.changed}" if args.changed else
+              "no papers yet; create one with: papier new SLUG --kind positionspapier")
         return 0
     widths = {k: max(len(k), *(len(str(r[k])) for r in rows)) for k in ("slug", "kind", "version", "status")}
     print("  ".join(k.upper().ljust(widths[k]) for k in widths) + "  TITLE")
@@ -63,7 +70,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from papier.check import check
+    from papier.check import check, render, repo_prefix
 
     ws = find_workspace()
     if args.fix:
@@ -72,8 +79,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         for path, count in fix(ws, args.slugs or None):
             print(f"{path}: fixed {count}", file=sys.stderr)
     problems = check(ws, args.slugs or None)
-    for problem in problems:
-        print(problem)
+    prefix = repo_prefix(ws) if args.format in ("github", "gitlab") else ""
+    report = render(problems, args.format, prefix)
+    if args.output:
+        from papier import fsutil
+
+        fsutil.write_text(Path(args.output), report + "\n")
+        print(f"{args.format} report: {args.output}", file=sys.stderr)
+    elif report:
+        print(report)
     errors = [p for p in problems if p.severity == "error"]
     warnings = len(problems) - len(errors)
     count = len(args.slugs or ws.slugs())
@@ -425,6 +439,9 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("list", help="list the papers", description="Slug, kind, version, status, title.")
     s.add_argument("--json", action="store_true", help="a JSON list of objects")
+    s.add_argument("--changed", metavar="REV",
+                   help="only papers whose files changed between REV and HEAD (from their merge "
+                        "base, as a pull request shows them)")
     s.set_defaults(func=cmd_list)
 
     s = sub.add_parser("check", help="report every problem; exit 1 if there is an error",
@@ -435,6 +452,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--fix", action="store_true",
                    help="first fix the mechanical language findings in the Markdown (spaces, "
                         "'z.B.', non-breaking spaces, gender forms), then report the rest")
+    s.add_argument("--format", choices=["text", "json", "github", "gitlab"], default="text",
+                   help="text: path:line:col: message (default); json: a list of objects; github: "
+                        "workflow commands (::error file=…,line=…::…) shown in a pull request; "
+                        "gitlab: a Code Quality report (JSON) for artifacts:reports:codequality")
+    s.add_argument("--output", metavar="FILE",
+                   help="write the report to FILE (atomically) instead of standard output")
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("build", help="build DOCX, PDF and HTML",

@@ -19,6 +19,7 @@ class Problem:
     message: str
     severity: str = "error"  # or "warning", or "hint"
     col: int = 0  # 1-based column where one is known (language checks)
+    rule: str = ""  # the check that found it, e.g. "language/gender" (CI reports group by it)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

@@ -187,6 +187,22 @@ def commits_since(ws: Workspace, slug: str, since: str | None) -> list[git.Commi
     return list(repo.iter_commits(rev, paths=folder))
 
 
+def changed_papers(ws: Workspace, since: str) -> list[str]:
+    """Slugs of the papers whose own files changed between *since* and HEAD (from their merge
+    base, as a pull request shows it), and that still exist; for CI's redlines and builds."""
+    import git  # noqa: PLC0415 - lazy: GitPython is slow to load
+
+    repo = repo_of(ws)
+    prefix = f"{prefix_of(ws, repo)}papers/"
+    try:
+        names = repo.git.diff("--name-only", "--no-renames", f"{since}...HEAD", "--", prefix)
+    except git.GitCommandError as exc:
+        raise VersionError(f"{since!r} is not a revision of this repository (in CI, fetch the "
+                           "whole history: fetch-depth: 0); see: git log --oneline") from exc
+    found = {name[len(prefix):].split("/", 1)[0] for name in names.splitlines() if "/" in name[len(prefix):]}
+    return [slug for slug in ws.slugs() if slug in found]
+
+
 @dataclass(frozen=True)
 class SourceState:
     """What git says about a paper's folder."""

@@ -204,7 +204,7 @@ def check_language(paper: Paper) -> list[Problem]:
     for path, finding in findings(paper, chosen):
         message = finding.message + (" (papier check --fix does it)" if finding.fix is not None else "")
         problems.append(Problem(paper.rel(path), finding.line, message, chosen.severity(finding.rule),
-                                finding.start + 1))
+                                finding.start + 1, f"language/{finding.rule}"))
     return problems
 
 
