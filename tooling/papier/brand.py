@@ -35,6 +35,7 @@ class Brand:
     team: str = ""  # who answers reviewers (papier round reply); else the organisation
     partners: list[str] = field(default_factory=list)
     font_dirs: list[Path] = field(default_factory=list)
+    site: dict[str, str] = field(default_factory=dict)  # papier site: title, url, contact, …
 
     def colour(self, name: str) -> str:
         return self.colours.get(name, DEFAULT_COLOURS[name])
@@ -114,4 +115,21 @@ def load_brand(ws: Workspace) -> Brand:
         team=str(data.get("team", "")),
         partners=[str(p) for p in data.get("partners", []) or []],
         font_dirs=_font_dirs(ws, [str(p) for p in fonts.get("packages", []) or []]),
+        site=_site(data, shown),
     )
+
+
+SITE_KEYS = ("title", "lang", "url", "contact", "responsible", "accessibility_reviewed")
+
+
+def _site(data: dict, shown: str) -> dict[str, str]:
+    """The site: block (papier site); unknown keys are refused with the known ones named."""
+    site = data.get("site") or {}
+    if not isinstance(site, dict):
+        raise PaperInvalid([Problem(shown, yamlio.line_of(data, ["site"]),
+                                    "site: must be a mapping like 'contact: redaktion@example.org'")])
+    unknown = [str(k) for k in site if k not in SITE_KEYS]
+    if unknown:
+        raise PaperInvalid([Problem(shown, yamlio.line_of(data, ["site", unknown[0]]),
+                                    f"site.{unknown[0]} is unknown; use {', '.join(SITE_KEYS)}")])
+    return {str(k): str(v) for k, v in site.items() if v not in (None, "")}

@@ -325,6 +325,23 @@ def cmd_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    from papier.site import build_site
+
+    started = time.perf_counter()
+    result = build_site(find_workspace(), Path(args.out) if args.out else None, args.drafts,
+                        args.base_url or "", lambda line: print(line, flush=True))
+    for tag in result.left_out:
+        print(f"NOTE {tag} is a draft (papier release --draft) and not on the site", file=sys.stderr)
+    for line in result.warnings:
+        print(f"WARNING {line}", file=sys.stderr)
+    drafts = f" and {result.drafts} working draft(s)" if args.drafts else ""
+    print(f"{result.out}: {len(result.pages)} page(s) for {result.releases} release(s){drafts}, "
+          f"feed.xml and sitemap.xml in {time.perf_counter() - started:.2f} s; open "
+          f"{result.out / 'index.html'}")
+    return 0
+
+
 def cmd_preview(args: argparse.Namespace) -> int:
     from papier.preview import watch
 
@@ -499,6 +516,20 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--draft", action="store_true",
                    help="tag a draft (0.x before a round): status unchanged, stamped outputs")
     s.set_defaults(func=cmd_release)
+
+    s = sub.add_parser("site", help="the publication site of every released version",
+                       description="A static, accessible site from the version tags SLUG/vX.Y.Z, "
+                                   "built from git without touching the working tree: index "
+                                   "(filter by kind), a page per paper with every version's PDF, "
+                                   "DOCX and HTML, Atom feed, sitemap, imprint and accessibility "
+                                   "statement. Releases built before are taken from build/.cache/site.")
+    s.add_argument("--out", metavar="DIR", help="the site's folder (default: build/site)")
+    s.add_argument("--drafts", action="store_true",
+                   help="add each paper's working state, marked as Entwurf")
+    s.add_argument("--base-url", metavar="URL",
+                   help="the site's public address, for sitemap.xml and feed.xml (default: site.url "
+                        "in templates/brand.yaml)")
+    s.set_defaults(func=cmd_site)
 
     s = sub.add_parser("preview", help="rebuild the PDF on every save (and serve the HTML)",
                        description="Watch the paper's files and templates/; rebuild the PDF into "

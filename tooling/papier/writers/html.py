@@ -13,6 +13,7 @@ from typing import Any
 from papier import cache, fsutil, i18n, pandoc, webfont
 from papier import colour as wcag
 from papier import pandoc_ast as ast
+from papier.brand import Brand
 from papier.imprint import Imprint, cited_name, web_url
 from papier.writers import Context, number_captions
 
@@ -78,9 +79,12 @@ def attribute(text: str) -> ast.Node:
 
 
 def colours(ctx: Context) -> dict[str, str]:
+    return brand_colours(ctx.brand)
+
+
+def brand_colours(brand: Brand) -> dict[str, str]:
     """The page's colours (CSS custom properties): the brand's own for areas and rules, and
     for text the brand colour's variant that reaches WCAG AA on the background it sits on."""
-    brand = ctx.brand
     primary = brand.colour("primary")
     return {
         # large areas and rules: the brand as it is
@@ -188,12 +192,16 @@ def _mailto(node: ast.Node) -> list[ast.Node]:
 
 
 def css_root(ctx: Context) -> str:
+    return brand_css_root(ctx.brand)
+
+
+def brand_css_root(brand: Brand) -> str:
     """The template's CSS custom properties: --<colour> for every colour, --font-body and
     --font-heading (the brand's families, with fallbacks)."""
-    props = [f"--{name}: {value};" for name, value in colours(ctx).items()]
+    props = [f"--{name}: {value};" for name, value in brand_colours(brand).items()]
     fallback = '"Source Sans 3", "Segoe UI", system-ui, sans-serif'
-    props.append(f"--font-body: {_css_string(ctx.brand.body_font)}, {fallback};")
-    props.append(f"--font-heading: {_css_string(ctx.brand.heading_font)}, {fallback};")
+    props.append(f"--font-body: {_css_string(brand.body_font)}, {fallback};")
+    props.append(f"--font-heading: {_css_string(brand.heading_font)}, {fallback};")
     return ":root { " + " ".join(props) + " }"
 
 
