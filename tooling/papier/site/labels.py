@@ -131,7 +131,7 @@ STATEMENT: dict[str, dict[str, str]] = {
                         "der Veröffentlichung nicht gesondert geprüft.",
         "method_h": "Erstellung dieser Erklärung",
         "method": "Diese Erklärung wurde am {date} erstellt beziehungsweise zuletzt überprüft. Sie "
-                  "beruht auf einer Selbstbewertung: Jede Seite wird bei jeder Veröffentlichung "
+                  "beruht auf einer Selbstbewertung: Die Seitenvorlagen dieser Website werden "
                   "automatisch mit axe-core gegen WCAG 2.1 A und AA geprüft, auch bei 360 Pixel "
                   "Bildschirmbreite; die PDF-Dateien sind als PDF/UA-1 mit Tags, Lesereihenfolge "
                   "und Alternativtexten erzeugt. Eine Prüfung durch Menschen mit Behinderungen "
@@ -167,8 +167,8 @@ STATEMENT: dict[str, dict[str, str]] = {
                         "before publication.",
         "method_h": "Preparation of this statement",
         "method": "This statement was prepared or last reviewed on {date}. It is based on a "
-                  "self-assessment: every page is checked automatically with axe-core against "
-                  "WCAG 2.1 A and AA at every release, also at a screen width of 360 pixels; the "
+                  "self-assessment: the page templates of this website are checked automatically "
+                  "with axe-core against WCAG 2.1 A and AA, also at a screen width of 360 pixels; the "
                   "PDF files are produced as PDF/UA-1 with tags, reading order and alternative "
                   "texts. No test by people with disabilities or by an external body took place.",
         "feedback_h": "Feedback and contact",
