@@ -86,7 +86,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         fsutil.write_text(Path(args.output), report + "\n")
         print(f"{args.format} report: {args.output}", file=sys.stderr)
-    elif report:
+        report = render(problems, "text")  # the log shows the problems too
+    if report:
         print(report)
     errors = [p for p in problems if p.severity == "error"]
     warnings = len(problems) - len(errors)
@@ -474,7 +475,7 @@ def parser() -> argparse.ArgumentParser:
                         "workflow commands (::error file=…,line=…::…) shown in a pull request; "
                         "gitlab: a Code Quality report (JSON) for artifacts:reports:codequality")
     s.add_argument("--output", metavar="FILE",
-                   help="write the report to FILE (atomically) instead of standard output")
+                   help="write the report to FILE (atomically); the problems are printed as text")
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("build", help="build DOCX, PDF and HTML",
