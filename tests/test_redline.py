@@ -205,6 +205,8 @@ def test_synopse_html_and_markdown(position_redline: dict[str, Path], monkeypatc
 
     assert main(["diff", POSITION, "0.1.0", "HEAD", "--to", "md"]) == 0
     md = Path(capsys.readouterr().out.strip()).read_text("utf-8")
+    note = md.split("\n\n")[1]  # under the title: what is compared with what, once
+    assert note.startswith("Änderungsfassung · Fassung 0.1.0 vom ") and note.count("→") == 1
     assert "<del" in md and "kennen und dem sie vertrauen</del>" in md
     assert f">{NEW_PARAGRAPH}</ins>" in md
     assert main(["diff", POSITION, "0.1.0", "HEAD", "--to", "html"]) == 0

@@ -73,9 +73,8 @@ def write_text_redline(comp: Comparison, out: Path, to: str) -> None:
             return [{"t": "Str", "c": f"[{ast.stringify(node['c'][1])}]"}]
         return None
 
-    old, new = comp.old, comp.new
     heading = ast.header(1, ctx.title)
-    note = ast.para(ast.text_inlines(f"{ctx.stamp.text}. {old.described} → {new.described}."))
+    note = ast.para(ast.text_inlines(f"{ctx.stamp.text}."))  # names both sides already
     messages = [ast.plain(m) for m in ctx.key_messages]
     blocks = [heading, note, *([{"t": "BulletList", "c": [[m] for m in messages]}] if messages else []),
               *ctx.assembled.doc["blocks"]]
