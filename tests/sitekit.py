@@ -1,13 +1,15 @@
 """A workspace with a release history, and its publication site built by `papier site` run as
 a whole process, as CI runs it.
 
-History: the Positionspapier released as 1.0.0, one sentence changed, released as 1.1.0;
-the Potenzialanalyse tagged as a draft 0.9.0 (papier release --draft, for a comment round,
-not a publication) and released as 1.0.0.
+History: the Positionspapier released as 1.0.0 (2 November 2026), one sentence changed,
+released as 1.1.0 (16 November); the Potenzialanalyse tagged as a draft 0.9.0 (9 November;
+papier release --draft, for a comment round, not a publication) and released as 1.0.0
+(20 November).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -37,16 +39,16 @@ class SiteRun:
 
 def history(root: Path) -> Workspace:
     ws = make_workspace(root)
-    release(ws, POSITION, "1.0.0")
-    release(ws, ANALYSIS, "0.9.0", draft=True)
+    release(ws, POSITION, "1.0.0", today=dt.date(2026, 11, 2))
+    release(ws, ANALYSIS, "0.9.0", draft=True, today=dt.date(2026, 11, 9))
     chapter = ws.root / "papers" / POSITION / "text" / "04-fazit.md"
     text = chapter.read_text("utf-8").rstrip("\n") + f"\n\n{CHANGED_SENTENCE}\n"
     chapter.write_text(text, "utf-8")
     repo = git.Repo(ws.root)
     repo.git.add(A=True)
     repo.index.commit("Fazit ergänzt")
-    release(ws, POSITION, "1.1.0")
-    release(ws, ANALYSIS, "1.0.0")
+    release(ws, POSITION, "1.1.0", today=dt.date(2026, 11, 16))
+    release(ws, ANALYSIS, "1.0.0", today=dt.date(2026, 11, 20))
     return ws
 
 

@@ -42,12 +42,13 @@ def entry_id(release: Release) -> str:
 
 
 def atom_feed(site: SiteInfo, pubs: list[Publication]) -> bytes:
-    releases = sorted((r for p in pubs for r in p.releases), key=lambda r: r.published, reverse=True)
+    releases = sorted((r for p in pubs for r in p.releases), reverse=True,
+                      key=lambda r: (r.date, r.published, r.slug))
     feed = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})  # type: ignore[dict-item]
     feed.set("{http://www.w3.org/XML/1998/namespace}lang", site.lang)
     _sub(feed, "id", uuid.uuid5(NAMESPACE, f"site {site.brand.organisation}").urn)
     _sub(feed, "title", site.title)
-    newest = releases[0].published if releases else dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    newest = max(r.published for r in releases) if releases else dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     _sub(feed, "updated", _stamp(newest))
     author = _sub(feed, "author")
     _sub(author, "name", site.brand.publisher or site.brand.organisation)

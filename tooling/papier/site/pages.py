@@ -37,8 +37,9 @@ class Publication:
         return self.draft
 
     @property
-    def sort_key(self) -> tuple[str, str]:
-        return (self.latest.info["date"], self.latest.info["published"])
+    def sort_key(self) -> tuple[str, str, str]:
+        """Newest first: the version's date, then when it was tagged, then the slug."""
+        return (self.latest.info["date"], self.latest.info["published"], self.slug)
 
 
 @dataclass
