@@ -167,3 +167,22 @@ def test_english_paper(workspace: Workspace, capsys) -> None:
     assert "Key demands" in pdf_words and "Imprint" in pdf_words
     header = docx_text(workspace.build_dir / POSITION / f"{POSITION}-v0.1.0.docx", "word/header1.xml")
     assert header.startswith("Draft · Version 0.1.0")
+
+
+def test_version_and_a_light_start(capsys: pytest.CaptureFixture[str]) -> None:
+    """--version reads the installed version; `papier --help` loads no writer, no schema
+    validator and no git (each costs start-up time on every command)."""
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out == f"papier {version('papier')}\n"
+    code = ("import sys, papier.cli\n"
+            "heavy = {'papier.writers', 'papier.paper', 'jsonschema', 'git', 'lxml', 'docx', "
+            "'ruamel.yaml'}\n"
+            "print(sorted(heavy & set(sys.modules)))")
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

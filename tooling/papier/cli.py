@@ -13,10 +13,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-from papier import __version__
 from papier.errors import PapierError
+from papier.formats import FORMATS
 from papier.workspace import find_workspace
-from papier.writers import FORMATS
+
+
+class _Version(argparse.Action):
+    """--version, reading the installed version only when asked (importlib.metadata is slow)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kwargs: Any) -> None:
+        from papier import __version__
+
+        print(f"papier {__version__}")
+        parser.exit()
 
 
 def _formats(value: str) -> list[str]:
@@ -444,7 +453,7 @@ def parser() -> argparse.ArgumentParser:
         prog="papier",
         description="Docs-as-code for position papers and potential analyses. "
                     "Run inside a workspace (a folder with papers/ and templates/) or set PAPIER_ROOT.")
-    p.add_argument("--version", action="version", version=f"papier {__version__}")
+    p.add_argument("--version", action=_Version, nargs=0, help="show papier's version and exit")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("new", help="scaffold a paper from templates/kinds/",

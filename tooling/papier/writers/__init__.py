@@ -11,12 +11,13 @@ from papier import i18n, imprint, pandoc
 from papier import pandoc_ast as ast
 from papier.brand import Brand
 from papier.document import Assembled
+from papier.formats import FORMATS
 from papier.imprint import Imprint
 from papier.paper import Paper
 from papier.stamp import Stamp
 from papier.typography import quoted
 
-FORMATS = ("docx", "pdf", "html")
+__all__ = ["FORMATS", "Context", "inline_markdown", "make_context", "number_captions"]
 
 
 @dataclass
