@@ -4,7 +4,8 @@ a whole process, as CI runs it.
 History: the Positionspapier released as 1.0.0 (2 November 2026), one sentence changed,
 released as 1.1.0 (16 November); the Potenzialanalyse tagged as a draft 0.9.0 (9 November;
 papier release --draft, for a comment round, not a publication) and released as 1.0.0
-(20 November).
+(20 November); then the Positionspapier tagged as a draft 1.2.0 (21 November) for its next
+round. The 1.1.0 commit's subject carries HTML that must reach the site as text.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from papier.workspace import Workspace
 BASE_URL = "https://bundesforum.example.org/publikationen"
 CHANGED_FROM = "Familienzentren"  # first word replaced in the 1.1.0 change
 CHANGED_SENTENCE = "Dieser Satz ist neu in Fassung 1.1.0."
+HOSTILE_SUBJECT = "<img src=x onerror=alert(1)>"  # a commit subject, into the changelog
 RELEASES = [(POSITION, "1.0.0"), (POSITION, "1.1.0"), (ANALYSIS, "1.0.0")]
 
 
@@ -46,9 +48,12 @@ def history(root: Path) -> Workspace:
     chapter.write_text(text, "utf-8")
     repo = git.Repo(ws.root)
     repo.git.add(A=True)
-    repo.index.commit("Fazit ergänzt")
+    repo.index.commit(f"Fazit ergänzt {HOSTILE_SUBJECT}")
     release(ws, POSITION, "1.1.0", today=dt.date(2026, 11, 16))
     release(ws, ANALYSIS, "1.0.0", today=dt.date(2026, 11, 20))
+    # a draft for the next round of a published paper: its status stays "veroeffentlicht",
+    # and still it is no publication
+    release(ws, POSITION, "1.2.0", draft=True, today=dt.date(2026, 11, 21))
     return ws
 
 

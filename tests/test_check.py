@@ -288,3 +288,11 @@ def test_list_changed_since_a_revision(workspace: Workspace, capsys) -> None:
     assert json.loads(capsys.readouterr().out) == []
     assert main(["list", "--changed", "kein-zweig"]) == 2
     assert "fetch-depth: 0" in capsys.readouterr().err
+
+
+def test_a_day_that_does_not_exist(workspace: Workspace, capsys) -> None:
+    edit(workspace, YAML, "date: 2026-11-21", "date: 2026-02-30")
+    code, lines = run_check(capsys, POSITION)
+    assert code == 1 and len(lines) == 1
+    assert lines[0].startswith(f"{YAML}:{line_of(workspace, YAML, '2026-02-30')}: ")
+    assert "write an existing day as YYYY-MM-DD" in lines[0]

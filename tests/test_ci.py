@@ -446,6 +446,7 @@ def released_ci(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     """The position paper released as 1.0.0 (tag familienzentren-positionspapier/v1.0.0)."""
     ws = ci_workspace(tmp_path_factory.mktemp("ci-release"), (POSITION,))
     release(ws, POSITION, "1.0.0")
+    git.Repo(ws.root).git.push("origin", BASE, tag_name(POSITION, "1.0.0"))  # as the README says
     return ws
 
 

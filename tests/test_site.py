@@ -20,7 +20,7 @@ from conftest import ANALYSIS, POSITION
 from papier.brand import load_brand
 from papier.release import release
 from papier.site.labels import size_text
-from sitekit import BASE_URL, CHANGED_SENTENCE, SiteRun, history, run_site
+from sitekit import BASE_URL, CHANGED_SENTENCE, HOSTILE_SUBJECT, SiteRun, history, run_site
 
 pytestmark = pytest.mark.slow
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -69,9 +69,15 @@ def test_index_lists_each_paper_once_newest_first(built: SiteRun) -> None:
     assert kind_page.find(".//h2/a").get("href") == f"../{POSITION}/index.html"
 
 
-def test_the_draft_tag_is_no_publication(built: SiteRun) -> None:
+def test_draft_tags_are_no_publications(built: SiteRun) -> None:
+    """A draft before the first publication, and a draft of a published paper (whose status
+    papier release --draft leaves at veroeffentlicht)."""
     assert f"NOTE {ANALYSIS}/v0.9.0 is a draft" in built.stderr
-    assert not (built.site / ANALYSIS / "0.9.0").exists()
+    assert f"NOTE {POSITION}/v1.2.0 is a draft" in built.stderr
+    assert not (built.site / ANALYSIS / "0.9.0").exists() and not (built.site / POSITION / "1.2.0").exists()
+    rows = page(built, f"{POSITION}/index.html").xpath("//section[@aria-labelledby='versionen']//tbody/tr")
+    assert [r.get("id") for r in rows] == ["v1-1-0", "v1-0-0"]
+    assert "1.2.0" not in (built.site / "feed.xml").read_text("utf-8")
     rows = page(built, f"{ANALYSIS}/index.html").xpath("//section[@aria-labelledby='versionen']//tbody/tr")
     assert [r.get("id") for r in rows] == ["v1-0-0"]  # the changelog still names the tag
 
@@ -98,6 +104,8 @@ def test_paper_page_has_every_version_with_sizes(built: SiteRun) -> None:
     assert lic.get("href") == "https://creativecommons.org/licenses/by-sa/4.0/"
     changes = text_of(tree.xpath("//section[@aria-labelledby='aenderungen']")[0])
     assert "1.1.0 –" in changes and "1.0.0 –" in changes and "Fazit ergänzt" in changes
+    # HTML in a commit subject is shown as text, never run
+    assert HOSTILE_SUBJECT in changes and not tree.xpath("//main//img[@onerror]")
     analysis = page(built, f"{ANALYSIS}/index.html")
     doi = analysis.xpath("//dt[.='DOI']/following-sibling::dd[1]/a")[0]
     assert doi.get("href") == "https://doi.org/10.5555/papier.potenzialanalyse.2026"
@@ -149,7 +157,7 @@ def test_second_run_builds_nothing_and_a_new_release_only_itself(built: SiteRun,
     again = run_site(built.ws, "--out", str(tmp_path / "site"))
     assert again.code == 0, again.stderr
     tags = len(git.Repo(built.ws.root).tags)  # the draft tag 0.9.0 too: remembered as a draft
-    assert again.stdout.count("up to date") == tags == 4 and " built" not in again.stdout
+    assert again.stdout.count("up to date") == tags == 5 and " built" not in again.stdout
     assert "WARNING sitemap.xml has addresses relative to the site" in again.stderr
     loc = etree.parse(tmp_path / "site" / "sitemap.xml").getroot()[0][0].text
     assert loc == "index.html"
@@ -195,8 +203,8 @@ def test_drafts_add_the_working_state(built: SiteRun, tmp_path: Path) -> None:
         assert "Arbeitsstand, nicht veröffentlicht" in text_of(paper_page.find_class("draft-note")[0])
         rows = paper_page.xpath("//tbody/tr")
         assert [r.get("id") for r in rows] == ["entwurf"]
-        pdf = tmp_path / "site" / "kita-sozialraum" / "entwurf" / "kita-sozialraum-v1.1.0.pdf"
-        assert "Entwurf · Version 1.1.0" in pdf_text(pdf)[:600]  # the draft stamp
+        pdf = tmp_path / "site" / "kita-sozialraum" / "entwurf" / "kita-sozialraum-v1.2.0.pdf"
+        assert "Entwurf · Version 1.2.0" in pdf_text(pdf)[:600]  # the draft stamp
         released_page = page(run, f"{POSITION}/index.html")
         ids = [r.get("id") for r in released_page.xpath("//tbody/tr")]
         assert ids == ["entwurf", "v1-1-0", "v1-0-0"]
@@ -232,3 +240,52 @@ def test_a_failed_run_leaves_the_old_site(built: SiteRun, tmp_path: Path) -> Non
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]  # no staging left
 
+
+
+def test_every_short_text_keeps_its_place() -> None:
+    """Title, subtitle placeholder and key messages come back one each, also a message that
+    looks like a list item or carries HTML (a missing subtitle lost the first key message)."""
+    from papier import pandoc_ast as ast
+    from papier.site.releases import safe
+    from papier.writers import inline_markdown
+
+    texts = ["Titel *kursiv*", "-", "1. Verankern jetzt", "- kein Punkt", "<b>roh</b> & mehr",
+             "[Link](javascript:alert(1)) und [gut](https://example.org)"]
+    found = safe(inline_markdown(texts, "de"))
+    assert [ast.stringify(f) for f in found] == [
+        "Titel kursiv", "-", "1. Verankern jetzt", "- kein Punkt", "<b>roh</b> & mehr", "Link und gut"]
+    links = [n["c"][2][0] for n in ast.iter_nodes(found) if n["t"] == "Link"]
+    assert links == ["https://example.org"]
+
+
+def test_a_broken_tag_and_a_tag_of_no_paper_leave_the_rest(built: SiteRun, tmp_path: Path) -> None:
+    ws = built.ws
+    repo = git.Repo(ws.root)
+    meta = ws.root / "papers" / POSITION / "paper.yaml"
+    saved = meta.read_text("utf-8")
+    meta.write_text(saved.replace("kind: positionspapier", "kind: quatsch"), "utf-8")
+    repo.git.commit("-qam", "kaputt")
+    repo.create_tag(f"{POSITION}/v9.0.0", message="von Hand")
+    repo.create_tag("tooling/v2.0.0", message="kein Papier")
+    repo.git.reset("--hard", "HEAD~1")
+    try:
+        run = run_site(ws, "--out", str(tmp_path / "site"))
+    finally:
+        repo.delete_tag(repo.tags[f"{POSITION}/v9.0.0"])
+        repo.delete_tag(repo.tags["tooling/v2.0.0"])
+    assert run.code == 0 and "Traceback" not in run.stderr, run.stderr
+    warning = next(line for line in run.stderr.splitlines() if line.startswith("WARNING "))
+    assert f"{POSITION}/v9.0.0 (" in warning and "kind: 'quatsch' is not allowed" in warning
+    assert f"git tag -d {POSITION}/v9.0.0" in warning
+    assert "NOTE tooling/v2.0.0 names no paper" in run.stderr
+    rows = page(run, f"{POSITION}/index.html").xpath("//tbody/tr")
+    assert [r.get("id") for r in rows] == ["v1-1-0", "v1-0-0"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--base-url", "bundesforum.example.org"], "--base-url: 'bundesforum.example.org' is not a web address"),
+    (["--out", "{ws}/build/.cache/site"], "is inside papier's cache"),
+])
+def test_bad_arguments_get_one_line(built: SiteRun, args: list[str], message: str) -> None:
+    run = run_site(built.ws, *[a.format(ws=built.ws.root) for a in args])
+    assert run.code == 2 and message in run.stderr and run.stderr.count("\n") == 1, run.stderr

@@ -39,7 +39,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 TITLES = {POSITION: "Familienzentren verlässlich verankern", ANALYSIS: "Was Familienzentren möglich machen"}
 KIND_OF = {POSITION: "Positionspapier", ANALYSIS: "Potenzialanalyse"}
-DRAFT_VERSIONS = {POSITION: "1.1.0", ANALYSIS: "1.0.0"}  # the working tree after the history
+DRAFT_VERSIONS = {POSITION: "1.2.0", ANALYSIS: "1.0.0"}  # the working tree after the history
 MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
           "Oktober", "November", "Dezember"]
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")

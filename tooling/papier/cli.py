@@ -341,8 +341,8 @@ def cmd_site(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = build_site(find_workspace(), Path(args.out) if args.out else None, args.drafts,
                         args.base_url or "", lambda line: print(line, flush=True))
-    for tag in result.left_out:
-        print(f"NOTE {tag} is a draft (papier release --draft) and not on the site", file=sys.stderr)
+    for line in result.left_out:
+        print(f"NOTE {line}", file=sys.stderr)
     for line in result.warnings:
         print(f"WARNING {line}", file=sys.stderr)
     drafts = f" and {result.drafts} working draft(s)" if args.drafts else ""

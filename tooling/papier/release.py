@@ -24,6 +24,7 @@ from papier.paper import Paper, load_paper, update_paper_yaml
 from papier.rounds.decisions import undecided
 from papier.rounds.store import load_items, load_round, round_numbers
 from papier.versions import (
+    RELEASE_TRAILER,
     Version,
     VersionError,
     commits_since,
@@ -169,7 +170,8 @@ def release(ws: Workspace, slug: str, version: str, draft: bool = False,
     commit = repo.index.commit(f"{slug}: {kind} {version}")
     tag = tag_name(slug, version)
     summary = "\n".join([f"{paper.title} – {kind} {version}", "",
-                         *[f"- {r.line()}" for r in rounds]])
+                         *[f"- {r.line()}" for r in rounds], "",
+                         f"{RELEASE_TRAILER}: {'draft' if draft else 'final'}"])
     repo.create_tag(tag, ref=commit, message=summary)
     try:
         results = build(ws, [slug], final=not draft)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 VERSION_RE = re.compile(r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 WORKTREE = "Arbeitsstand"
+RELEASE_TRAILER = "Papier-Release"  # last line of a version tag's message: draft or final
 
 
 def parse_version(text: str) -> tuple[int, int, int] | None:

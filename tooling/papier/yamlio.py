@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from functools import lru_cache
 from io import StringIO
 from pathlib import Path
@@ -38,6 +40,19 @@ def load(path: Path, display: str | None = None) -> tuple[Any, list[Problem]]:
         return None, [
             Problem(shown, line, f"YAML syntax error: {what}; check indentation, colons and quotes")
         ]
+    except ValueError as exc:  # a date that does not exist (2026-02-30): ruamel builds it and fails
+        line = next((i for i, row in enumerate(text.splitlines(), 1)
+                     if re.search(r"\b\d{4}-\d{2}-\d{2}\b", row) and _bad_date(row)), 1)
+        return None, [Problem(shown, line, f"{exc}: not a date; write an existing day as YYYY-MM-DD")]
+
+
+def _bad_date(row: str) -> bool:
+    for found in re.findall(r"\b(\d{4})-(\d{2})-(\d{2})\b", row):
+        try:
+            dt.date(*map(int, found))
+        except ValueError:
+            return True
+    return False
 
 
 @lru_cache(maxsize=32)

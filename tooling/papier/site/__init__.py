@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from papier import cache, fsutil, i18n, webfont
 from papier.brand import load_brand
 from papier.errors import PapierError
 from papier.site import feeds, pages
-from papier.site.labels import label
+from papier.site.labels import SITE, label
 from papier.site.pages import Publication, SiteInfo
 from papier.site.releases import Release, released, working_state
 from papier.versions import parse_version
@@ -41,7 +42,7 @@ class SiteResult:
     pages: list[str] = field(default_factory=list)  # paths of the HTML pages, relative to out
     releases: int = 0
     drafts: int = 0
-    left_out: list[str] = field(default_factory=list)  # draft tags
+    left_out: list[str] = field(default_factory=list)  # draft tags, tags of no paper: why
     warnings: list[str] = field(default_factory=list)
 
 
@@ -56,7 +57,10 @@ def _publications(releases: list[Release], drafts: list[Release]) -> list[Public
     return sorted(by_slug.values(), key=lambda p: p.sort_key, reverse=True)
 
 
-def _check_target(out: Path) -> None:
+def _check_target(ws: Workspace, out: Path) -> None:
+    if out.is_relative_to(ws.cache_dir.resolve()):
+        raise SiteError(f"{out}: is inside papier's cache ({ws.cache_dir}), which the site is built "
+                        "from; name another folder (papier site --out DIR)")
     if out.exists() and not out.is_dir():
         raise SiteError(f"{out}: is a file; name a folder for the site (papier site --out DIR)")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
@@ -79,15 +83,25 @@ def build_site(ws: Workspace, out: Path | None = None, drafts: bool = False, bas
     """Write the site into *out* (default build/site); only releases not built before are built."""
     say = report or (lambda _line: None)
     out = (out or ws.build_dir / "site").resolve()
-    _check_target(out)
+    _check_target(ws, out)
     brand = load_brand(ws)
     lang = brand.site.get("lang", "de")
     title = brand.site.get("title") or f"{label(lang, 'publications')}: {brand.organisation}"
-    site = SiteInfo(brand, lang, title, (base_url or brand.site.get("url", "")).rstrip("/"))
-    releases, left_out = released(ws, say)
+    if lang not in SITE:
+        raise SiteError(f"templates/brand.yaml: site.lang: {lang!r} has no site texts; use "
+                        f"{' or '.join(SITE)}")
+    url = (base_url or brand.site.get("url", "")).strip().rstrip("/")
+    if url and not re.match(r"^https?://[^\s/]+", url):
+        where = "--base-url" if base_url else "templates/brand.yaml: site.url"
+        raise SiteError(f"{where}: {url!r} is not a web address; write it like "
+                        "https://netzwerk.example.org/publikationen")
+    site = SiteInfo(brand, lang, title, url)
+    collected = released(ws, say)
+    releases = collected.releases
     current = working_state(ws, say) if drafts else []
     pubs = _publications(releases, current)
-    result = SiteResult(out, releases=len(releases), drafts=len(current), left_out=left_out)
+    result = SiteResult(out, releases=len(releases), drafts=len(current), left_out=collected.notes,
+                        warnings=list(collected.warnings))
 
     written: dict[str, str] = {"index.html": pages.listing(site, pubs)}
     kinds = sorted({p.latest.info["kind"] for p in pubs})
@@ -138,6 +152,10 @@ def build_site(ws: Workspace, out: Path | None = None, drafts: bool = False, bas
         result.warnings.append("sitemap.xml has addresses relative to the site, which search engines "
                                "do not accept: pass --base-url https://… (CI does) or set site.url "
                                "in templates/brand.yaml")
+    if not reviewed:
+        result.warnings.append("the accessibility statement gives the newest release's date as the "
+                               "day it was last reviewed: set site.accessibility_reviewed in "
+                               "templates/brand.yaml when someone has reviewed it")
     if not brand.site.get("contact"):
         result.warnings.append("the accessibility statement has no e-mail address for feedback: set "
                                "site.contact in templates/brand.yaml")
@@ -145,11 +163,17 @@ def build_site(ws: Workspace, out: Path | None = None, drafts: bool = False, bas
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Put the new site in place of the old one (two renames; the old one is then removed)."""
-    old = None
-    if out.exists():
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        os.replace(out, old)
-    os.replace(staging, out)
-    if old is not None:
+    """Put the new site in place of the old one (two renames; the old one is then removed,
+    or put back if the second rename fails)."""
+    if not out.exists():
+        os.replace(staging, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.replace(out, old / "site")
+    try:
+        os.replace(staging, out)
+    except OSError:
+        os.replace(old / "site", out)
+        raise
+    finally:
         shutil.rmtree(old, ignore_errors=True)

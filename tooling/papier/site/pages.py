@@ -70,7 +70,7 @@ def page(site: SiteInfo, depth: int, title: str, main: str, lang: str = "", desc
     meta = f'<meta name="description" content="{escape(description)}">\n' if description else ""
     full_title = title if title == site.title else f"{title} – {site.title}"
     return f"""<!DOCTYPE html>
-<html lang="{escape(lang)}">
+<html lang="{escape(site.lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -29,7 +29,7 @@ from papier.build import build
 from papier.errors import PapierError
 from papier.imprint import Line
 from papier.paper import Paper, load_paper
-from papier.versions import checkout, repo_of, resolve, versions
+from papier.versions import RELEASE_TRAILER, Version, checkout, prefix_of, repo_of, resolve, versions
 from papier.workspace import Workspace
 from papier.writers import FORMATS, inline_markdown
 
@@ -99,6 +99,29 @@ def html_fragments(parts: list[list[ast.Node]], lang: str) -> list[str]:
     return fragments
 
 
+SAFE_LINK = re.compile(r"^(?:https?:|mailto:|#|[^:/?#]+(?:[/?#]|$))", re.I)
+
+
+def safe(value: Any) -> Any:
+    """Texts from git (commit subjects in the changelog) and paper.yaml as the site may show
+    them: raw HTML becomes its text, a link other than http(s), mailto or relative becomes
+    its words, an image its alt text (it has no file on the site)."""
+
+    def fix(node: ast.Node) -> ast.Node | list[ast.Node] | None:
+        kind = node["t"]
+        if kind == "RawInline":
+            return {"t": "Str", "c": node["c"][1]}
+        if kind == "RawBlock":
+            return ast.para([{"t": "Str", "c": node["c"][1]}])
+        if kind == "Link" and not SAFE_LINK.match(node["c"][2][0].strip()):
+            return {"t": "Span", "c": [ast.attr(), node["c"][1]]}
+        if kind == "Image":
+            return {"t": "Span", "c": [ast.attr(), node["c"][1]]}
+        return None
+
+    return ast.walk(value, fix)
+
+
 def _line_html(line: Line) -> str:
     return "".join(f'<a href="{html.escape(s.href)}">{html.escape(s.text)}</a>' if s.href
                    else html.escape(s.text) for s in line)
@@ -125,10 +148,10 @@ def _changelog_blocks(paper: Paper) -> list[ast.Node]:
 def describe(paper: Paper, final: bool) -> dict[str, Any]:
     """What the site shows of *paper*: texts as HTML fragments, the rest as plain values."""
     brand = load_brand(paper.workspace)
-    texts = inline_markdown([paper.title, paper.subtitle or "-", *paper.key_messages], paper.lang)
+    texts = safe(inline_markdown([paper.title, paper.subtitle or "-", *paper.key_messages], paper.lang))
     title, subtitle, messages = texts[0], texts[1] if paper.subtitle else [], texts[2:]
     fragments = html_fragments([[ast.plain(title)], [ast.plain(subtitle)],
-                                *[[ast.plain(m)] for m in messages], _changelog_blocks(paper)],
+                                *[[ast.plain(m)] for m in messages], safe(_changelog_blocks(paper))],
                                paper.lang)
     title_text, subtitle_text = ast.stringify(title), ast.stringify(subtitle)
     info = imprint.build(paper, brand, title_text, subtitle_text, final)
@@ -188,47 +211,88 @@ def _built(ws: Workspace, slug: str, final: bool, out: Path | None = None) -> di
     return {r.fmt: r.path for r in results if r.path is not None}
 
 
-def released(ws: Workspace, report: Callable[[str], None]) -> tuple[list[Release], list[str]]:
-    """Every published release (built now or taken from the cache) and the draft tags left out."""
-    releases: list[Release] = []
-    drafts: list[str] = []
+def is_draft(version: Version, slug: str) -> bool | None:
+    """Whether *version* was tagged with papier release --draft: from the tag's trailer
+    (Papier-Release: draft|final), else from the release commit's subject; None when the tag
+    does not say (a lightweight tag, or one made by hand)."""
+    for line in version.message.splitlines():
+        if line.startswith(f"{RELEASE_TRAILER}:"):
+            return line.split(":", 1)[1].strip() == "draft"
+    subject = str(version.commit.summary)
+    if subject.startswith(f"{slug}: Entwurf "):
+        return True
+    if subject.startswith(f"{slug}: Veröffentlichung "):
+        return False
+    return None
+
+
+@dataclass
+class Collected:
+    releases: list[Release] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # draft tags and tags of no paper, left out
+    warnings: list[str] = field(default_factory=list)  # releases that could not be built
+
+
+def released(ws: Workspace, report: Callable[[str], None]) -> Collected:
+    """Every published release, built now or taken from the cache. A draft tag or a tag of
+    something that is no paper is left out with a note; a release that cannot be built is
+    left out with a warning naming the tag and the way out, and the others still go on."""
+    found = Collected()
     root = cache.folder(ws, SITE_CACHE)
-    slugs = sorted({slug for slug, _version in release_tags(ws)})
-    for slug in slugs:
+    repo = repo_of(ws)
+    prefix = prefix_of(ws, repo)
+    for slug in sorted({slug for slug, _version in release_tags(ws)}):
         for version in versions(ws, slug):
-            commit = version.commit.hexsha
-            target = root / slug / f"v{version.version}-{commit[:12]}"
+            try:
+                version.commit.tree / f"{prefix}papers/{slug}/paper.yaml"
+            except KeyError:
+                found.notes.append(f"{version.tag} names no paper (no papers/{slug}/paper.yaml at "
+                                   f"{version.commit.hexsha[:7]}); not on the site")
+                continue
+            target = root / slug / f"v{version.version}-{version.commit.hexsha[:12]}"
             meta = target / "release.json"
             info = json.loads(meta.read_text("utf-8")) if meta.is_file() else {}
-            if info.get("tool") != cache.tool_fingerprint():
-                info = _build_release(ws, slug, version.tag, target, version.tagger_date, report)
-            else:
+            if info.get("tool") == cache.tool_fingerprint():
                 report(f"{version.tag}  up to date")
-            if info["status"] != PUBLISHED:
-                drafts.append(version.tag)
+            else:
+                try:
+                    info = _build_release(ws, slug, version, target, report)
+                except PapierError as exc:
+                    shutil.rmtree(target, ignore_errors=True)
+                    first = str(exc).strip().splitlines()[0]
+                    found.warnings.append(
+                        f"{version.tag} ({version.commit.hexsha[:7]}) cannot be built and is not on "
+                        f"the site: {first} — release a fixed version, or withdraw the tag: git tag "
+                        f"-d {version.tag} && git push --delete origin {version.tag}")
+                    report(f"{version.tag}  FAILED")
+                    continue
+            if info.get("draft"):
+                found.notes.append(f"{version.tag} is a draft (papier release --draft) and not on the site")
                 continue
-            releases.append(Release(slug, version.version, target, info))
-    return releases, drafts
+            found.releases.append(Release(slug, version.version, target, info))
+    return found
 
 
-def _build_release(ws: Workspace, slug: str, tag: str, target: Path, when: dt.datetime,
+def _build_release(ws: Workspace, slug: str, version: Version, target: Path,
                    report: Callable[[str], None]) -> dict[str, Any]:
-    revision = resolve(ws, slug, tag)
+    revision = resolve(ws, slug, version.tag)
     shutil.rmtree(target, ignore_errors=True)
     with checkout(ws, slug, revision) as past, tempfile.TemporaryDirectory(
             prefix="papier-site-") as tmp:
         paper = load_paper(past, slug)
-        final = paper.status == PUBLISHED
-        if final:
-            _store(paper, final, _built(past, slug, final, Path(tmp)), target,
-                   {"tag": tag, "commit": revision.commit.hexsha if revision.commit else "",
-                    "published": when.isoformat()})
-            report(f"{tag}  built")
-        else:  # a draft tag: remembered as one, never built
+        draft = is_draft(version, slug)
+        if draft is None:  # a tag papier did not make: published is what its paper.yaml says
+            draft = paper.status != PUBLISHED
+        if draft:  # remembered as one, never built
             target.mkdir(parents=True, exist_ok=True)
-            fsutil.write_text(target / "release.json", json.dumps(
-                {"status": paper.status, "tool": cache.tool_fingerprint()}))
-            report(f"{tag}  a draft (papier release --draft): not on the site")
+            fsutil.write_text(target / "release.json",
+                              json.dumps({"draft": True, "tool": cache.tool_fingerprint()}))
+            report(f"{version.tag}  a draft: not on the site")
+        else:
+            _store(paper, True, _built(past, slug, True, Path(tmp)), target,
+                   {"tag": version.tag, "commit": version.commit.hexsha,
+                    "published": version.tagger_date.isoformat()})
+            report(f"{version.tag}  built")
     info: dict[str, Any] = json.loads((target / "release.json").read_text("utf-8"))
     return info
 

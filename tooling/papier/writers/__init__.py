@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,18 +59,37 @@ class Context:
         return f"{author.name} ({author.organisation})" if author.organisation else author.name
 
 
+_BLOCK_START = re.compile(r"^(?:([-+*#>|])|(\d+)([.)]))(?=\s|$)")
+
+
+def _inline_source(text: str) -> str:
+    """*text* on one line, a leading list, heading or quote marker escaped: a key message
+    „1. Verankern …“ or a lone „-“ stays text instead of becoming a list."""
+    text = " ".join(text.split())
+    return _BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
+
+
 def inline_markdown(texts: list[str], lang: str) -> list[list[ast.Node]]:
-    """Parse short Markdown texts (title, key messages) into inlines with one pandoc call."""
+    """Parse short Markdown texts (title, key messages) into inlines with one pandoc call:
+    exactly one list of inlines per text, each text in a fenced div of its own."""
     if not texts:
         return []
-    joined = "\n\n".join(" ".join(t.split()) for t in texts)
+    joined = "\n\n".join(f"::: {{#papier-text-{i}}}\n{_inline_source(t)}\n:::" for i, t in enumerate(texts))
     doc = json.loads(pandoc.run(["-f", "commonmark_x", "-t", "json"], joined.encode("utf-8")))
 
     def quotes(node: ast.Node) -> list[ast.Node] | None:  # one quote rule for every text
         return quoted(node, lang) if node["t"] == "Quoted" else None
 
-    blocks = ast.walk(doc["blocks"], quotes)
-    return [b["c"] for b in blocks if b["t"] in ("Para", "Plain")]
+    found: dict[str, list[ast.Node]] = {}
+    for div in ast.walk(doc["blocks"], quotes):
+        if div["t"] != "Div":
+            continue
+        blocks = div["c"][1]
+        if len(blocks) == 1 and blocks[0]["t"] in ("Para", "Plain"):
+            found[div["c"][0][0]] = blocks[0]["c"]
+        else:  # anything else (raw HTML, a table) is kept as its text
+            found[div["c"][0][0]] = ast.text_inlines(ast.stringify(blocks))
+    return [found.get(f"papier-text-{i}", []) for i in range(len(texts))]
 
 
 def make_context(assembled: Assembled, brand: Brand, stamp: Stamp, final: bool,
