@@ -17,6 +17,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -170,6 +171,13 @@ def _missing(reason: str) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    with launched_chromium() as chromium:
+        yield chromium
+
+
+@contextmanager
+def launched_chromium() -> Iterator[Any]:
+    """Debian's chromium under playwright, with axe-core at hand (for test_site_browser too)."""
     if not CHROMIUM.is_file():
         _missing(f"{CHROMIUM} not found; install Debian's chromium (apt-get install chromium)")
     if not AXE.is_file():
@@ -180,8 +188,10 @@ def browser() -> Iterator[Any]:
         pytest.fail("playwright is not installed; run: pip install -e '.[test]' (never `playwright install`)")
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM))
-        yield chromium
-        chromium.close()
+        try:
+            yield chromium
+        finally:
+            chromium.close()
 
 
 @pytest.fixture

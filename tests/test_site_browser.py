@@ -31,7 +31,7 @@ from lxml import etree
 
 from conftest import ANALYSIS, POSITION
 from sitekit import BASE_URL, CHANGED_SENTENCE, RELEASES, SiteRun, history, run_site
-from test_html_browser import AXE, CHROMIUM, WCAG_TAGS, _axe_report, _missing
+from test_html_browser import AXE, WCAG_TAGS, _axe_report, launched_chromium
 
 pytestmark = pytest.mark.slow
 
@@ -87,18 +87,8 @@ def pages(sites: Sites) -> list[str]:
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        _missing(f"{CHROMIUM} not found; install Debian's chromium (apt-get install chromium)")
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} not found; run: npm ci --prefix tests/browser")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is not installed; run: pip install -e '.[test]' (never `playwright install`)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @contextmanager
