@@ -79,7 +79,7 @@ def page(site: SiteInfo, depth: int, title: str, main: str, lang: str = "", desc
 <link rel="alternate" type="application/atom+xml" title="{escape(site.title)}" href="{root}feed.xml">
 </head>
 <body>
-<a class="skip" href="#inhalt">{escape(label(lang, "skip"))}</a>
+<a class="skip" href="#inhalt">{escape(site.l("skip"))}</a>
 <header class="site-header">
 <a class="brand" href="{root}index.html">{logo}<span>{escape(brand.organisation)}</span></a>
 </header>
@@ -114,14 +114,14 @@ def _link(href: str, text: str, hidden: str = "") -> str:
     return f'<a href="{escape(href)}">{escape(text)}{extra}</a>'
 
 
-def _downloads(release: Release, prefix: str, lang: str, context: str = "") -> str:
-    """PDF, DOCX and HTML of *release* with their sizes; *prefix* leads to the paper's folder."""
+def _downloads(release: Release, lang: str, context: str = "") -> str:
+    """PDF, DOCX and HTML of *release* with their sizes, linked from the paper's page."""
     items = []
     for fmt in ("pdf", "docx", "html"):
         file = release.file(fmt)
         if file is None:
             continue
-        href = f"{prefix}{release.dirname}/{file['name']}"
+        href = f"{release.dirname}/{file['name']}"
         size = size_text(int(file["size"]), lang)
         items.append(f"<li>{_link(href, label(lang, fmt), context)} ({size})</li>")
     return f'<ul class="downloads">{"".join(items)}</ul>'
@@ -188,7 +188,7 @@ def _version_rows(pub: Publication, lang: str) -> str:
         rows.append(
             f'<tr id="{release.anchor}"><th scope="row">{escape(name)}</th>'
             f"<td>{escape(i18n.format_date(release.date, lang))}</td>"
-            f"<td>{_downloads(release, '', lang, label(lang, 'of_version', version=release.version))}"
+            f"<td>{_downloads(release, lang, label(lang, 'of_version', version=release.version))}"
             "</td></tr>")
     return "\n".join(rows)
 
@@ -242,7 +242,7 @@ def paper_page(site: SiteInfo, pub: Publication) -> str:
 <div>
 {read}
 <h2 class="downloads-title">{lab("downloads")} <span class="small">({lab("latest")})</span></h2>
-{_downloads(release, "", lang)}
+{_downloads(release, lang)}
 </div>
 </div>
 {messages}

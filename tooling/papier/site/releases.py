@@ -31,7 +31,7 @@ from papier.imprint import Line
 from papier.paper import Paper, load_paper
 from papier.versions import RELEASE_TRAILER, Version, checkout, prefix_of, repo_of, resolve, versions
 from papier.workspace import Workspace
-from papier.writers import FORMATS, inline_markdown
+from papier.writers import FORMATS, short_texts
 
 SITE_CACHE = "site"
 THUMB_WIDTH = 320  # px; shown at 160 CSS px, sharp on a phone's 2x screen
@@ -80,7 +80,7 @@ def release_tags(ws: Workspace) -> list[tuple[str, str]]:
     return found
 
 
-def html_fragments(parts: list[list[ast.Node]], lang: str) -> list[str]:
+def html_fragments(parts: list[list[ast.Node]]) -> list[str]:
     """Blocks -> one HTML fragment each, with one pandoc call."""
     if not parts:
         return []
@@ -148,25 +148,22 @@ def _changelog_blocks(paper: Paper) -> list[ast.Node]:
 def describe(paper: Paper, final: bool) -> dict[str, Any]:
     """What the site shows of *paper*: texts as HTML fragments, the rest as plain values."""
     brand = load_brand(paper.workspace)
-    texts = safe(inline_markdown([paper.title, paper.subtitle or "-", *paper.key_messages], paper.lang))
-    title, subtitle, messages = texts[0], texts[1] if paper.subtitle else [], texts[2:]
+    title, subtitle, messages = safe(list(short_texts(paper)))
     fragments = html_fragments([[ast.plain(title)], [ast.plain(subtitle)],
-                                *[[ast.plain(m)] for m in messages], safe(_changelog_blocks(paper))],
-                               paper.lang)
+                                *[[ast.plain(m)] for m in messages], safe(_changelog_blocks(paper))])
     title_text, subtitle_text = ast.stringify(title), ast.stringify(subtitle)
     info = imprint.build(paper, brand, title_text, subtitle_text, final)
     lic = info.licence
     return {
         "slug": paper.slug, "version": paper.version, "lang": paper.lang, "kind": paper.kind,
-        "kind_label": paper.kind_label, "status": paper.status, "date": paper.date.isoformat(),
+        "kind_label": paper.kind_label, "date": paper.date.isoformat(),
         "title": title_text, "title_html": fragments[0], "subtitle": subtitle_text,
         "subtitle_html": fragments[1], "messages_title": paper.messages_title,
         "messages": [ast.stringify(m) for m in messages],
         "messages_html": fragments[2:2 + len(messages)],
         "changelog_html": fragments[-1],
         "authors": [a.name + (f" ({a.organisation})" if a.organisation else "") for a in paper.authors],
-        "keywords": list(paper.keywords),
-        "citation_html": _line_html(info.citation), "citation": info.citation_text(),
+        "citation_html": _line_html(info.citation),
         "licence": {"name": lic.name, "url": lic.url} if lic is not None else None,
         "doi": paper.doi, "isbn": paper.isbn,
     }
@@ -206,8 +203,8 @@ def _store(paper: Paper, final: bool, built_files: dict[str, Path], target: Path
 def _built(ws: Workspace, slug: str, final: bool, out: Path | None = None) -> dict[str, Path]:
     results = build(ws, [slug], FORMATS, final=final, out_dir=out)
     failed = [r for r in results if not r.ok]
-    if failed:
-        raise PapierError(f"{slug}: the build failed, so the site was not written:\n{failed[0].error}")
+    if failed:  # the build's own message names the file, the line and the fix
+        raise PapierError(failed[0].error)
     return {r.fmt: r.path for r in results if r.path is not None}
 
 

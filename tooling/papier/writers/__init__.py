@@ -18,7 +18,7 @@ from papier.paper import Paper
 from papier.stamp import Stamp
 from papier.typography import quoted
 
-__all__ = ["FORMATS", "Context", "inline_markdown", "make_context", "number_captions"]
+__all__ = ["FORMATS", "Context", "inline_markdown", "make_context", "number_captions", "short_texts"]
 
 
 @dataclass
@@ -94,14 +94,17 @@ def inline_markdown(texts: list[str], lang: str) -> list[list[ast.Node]]:
 
 def make_context(assembled: Assembled, brand: Brand, stamp: Stamp, final: bool,
                  work_dir: Path) -> Context:
-    paper = assembled.paper
-    texts = [paper.title, paper.subtitle or "-", *paper.key_messages]
-    parsed = inline_markdown(texts, paper.lang)
+    title, subtitle, messages = short_texts(assembled.paper)
     return Context(
         assembled=assembled, brand=brand, stamp=stamp, final=final, work_dir=work_dir,
-        title=parsed[0], subtitle=parsed[1] if paper.subtitle else [],
-        key_messages=parsed[2:],
+        title=title, subtitle=subtitle, key_messages=messages,
     )
+
+
+def short_texts(paper: Paper) -> tuple[list[ast.Node], list[ast.Node], list[list[ast.Node]]]:
+    """Title, subtitle ([] without one) and key messages of *paper*, parsed in one call."""
+    parsed = inline_markdown([paper.title, paper.subtitle or "-", *paper.key_messages], paper.lang)
+    return parsed[0], parsed[1] if paper.subtitle else [], parsed[2:]
 
 
 def number_captions(blocks: list[ast.Node], lang: str) -> None:
