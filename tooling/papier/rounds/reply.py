@@ -170,35 +170,47 @@ def _listed(paper: Paper, items: list[Item], ids: list[str]) -> list[str]:
     return out
 
 
+_COVER = {  # the cover text of papier round reply, by language; {…} filled in by _cover
+    "en": {
+        "subject": "Subject: Your comments on „{title}“ (round {round}): our answers",
+        "greeting": "Dear {name},",
+        "thanks": "thank you for your comments on „{title}“. Attached is your own file with our "
+                  "answer under each of your comments and on each of your suggestions.",
+        "counts": "Accepted: {übernommen}, partly accepted: {teilweise}, rejected: {abgelehnt}, "
+                  "noted: {zur_kenntnis}.",
+        "open": "Still under discussion: {count} ({ids}).",
+        "listed": "Our answers one by one:",
+        "closing": "Kind regards",
+    },
+    "de": {
+        "subject": "Betreff: Ihre Anmerkungen zu „{title}“ (Runde {round}): unsere Rückmeldung",
+        "greeting": "Guten Tag {name},",
+        "thanks": "vielen Dank für Ihre Anmerkungen zu „{title}“. Anbei erhalten Sie Ihre eigene "
+                  "Datei zurück, mit unserer Antwort unter jedem Ihrer Kommentare und an jedem Ihrer "
+                  "Änderungsvorschläge.",
+        "counts": "Übernommen: {übernommen}, teilweise übernommen: {teilweise}, abgelehnt: "
+                  "{abgelehnt}, zur Kenntnis genommen: {zur_kenntnis}.",
+        "open": "Noch in Beratung: {count} ({ids}).",
+        "listed": "Unsere Antworten im Einzelnen:",
+        "closing": "Mit freundlichen Grüßen",
+    },
+}
+
+
 def _cover(paper: Paper, rnd: Round, reviewer: Reviewer, result: Answered, team: str,
            open_ids: list[str], listed: list[str] | None = None) -> str:
-    c = result.counts
-    lang = i18n.lang_key(paper.lang)
-    if lang == "en":
-        lines = [f"Subject: Your comments on „{paper.title}“ (round {rnd.number}): our answers", "",
-                 f"Dear {reviewer.name},", "",
-                 f"thank you for your comments on „{paper.title}“. Attached is your own file with "
-                 "our answer under each of your comments and on each of your suggestions.", "",
-                 f"Accepted: {c['übernommen']}, partly accepted: {c['teilweise']}, "
-                 f"rejected: {c['abgelehnt']}, noted: {c['zur-kenntnis']}."]
-        if open_ids:
-            lines.append(f"Still under discussion: {len(open_ids)} ({', '.join(open_ids)}).")
-        if listed:
-            lines += ["", "Our answers one by one:", *listed]
-        lines += ["", "Kind regards", team]
-    else:
-        lines = [f"Betreff: Ihre Anmerkungen zu „{paper.title}“ (Runde {rnd.number}): unsere Rückmeldung",
-                 "", f"Guten Tag {reviewer.name},", "",
-                 f"vielen Dank für Ihre Anmerkungen zu „{paper.title}“. Anbei erhalten Sie Ihre eigene "
-                 "Datei zurück, mit unserer Antwort unter jedem Ihrer Kommentare und an jedem Ihrer "
-                 "Änderungsvorschläge.", "",
-                 f"Übernommen: {c['übernommen']}, teilweise übernommen: {c['teilweise']}, "
-                 f"abgelehnt: {c['abgelehnt']}, zur Kenntnis genommen: {c['zur-kenntnis']}."]
-        if open_ids:
-            lines.append(f"Noch in Beratung: {len(open_ids)} ({', '.join(open_ids)}).")
-        if listed:
-            lines += ["", "Unsere Antworten im Einzelnen:", *listed]
-        lines += ["", "Mit freundlichen Grüßen", team]
+    text = _COVER["en" if i18n.lang_key(paper.lang) == "en" else "de"]
+    c = result.counts  # a Counter: a decision nobody got counts 0
+    counts = text["counts"].format(übernommen=c["übernommen"], teilweise=c["teilweise"],
+                                   abgelehnt=c["abgelehnt"], zur_kenntnis=c["zur-kenntnis"])
+    lines = [text["subject"].format(title=paper.title, round=rnd.number), "",
+             text["greeting"].format(name=reviewer.name), "",
+             text["thanks"].format(title=paper.title), "", counts]
+    if open_ids:
+        lines.append(text["open"].format(count=len(open_ids), ids=", ".join(open_ids)))
+    if listed:
+        lines += ["", text["listed"], *listed]
+    lines += ["", text["closing"], team]
     return "\n".join(lines) + "\n"
 
 
