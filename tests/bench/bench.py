@@ -1,10 +1,15 @@
-"""papier's benchmark: each case against the raw tools in the same run (run by `nox -s bench`).
+"""papier's benchmark: every case as whole processes, paired with the raw tools (`nox -s bench`).
 
 usage: python tests/bench/bench.py [--runs N] [--json PATH] [--only CASE ...]
 
-Inputs are generated into a temporary folder (tests/bench/generate.py). Every case runs in
-a child process of its own, so its peak memory is its own and imports are not timed; the
-times are the median of N runs. Results: a table on the terminal and a JSON file.
+Each case runs `papier …` as a new process, the way an author runs it, and the raw tools
+for the same work as another new process (one Python process calling pandoc and Typst
+directly, as a script would). After a warm-up pair, N pairs run in alternation (papier
+first in even pairs, the raw tools first in odd ones); a case reports the median of the
+pair ratios with their min and max, the medians of both, and the peak memory of each
+(the largest resident set of the process and of anything it started). Inputs are
+generated into a temporary folder (tests/bench/generate.py). Results: a table on the
+terminal and a JSON file.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ import json
 import os
 import platform
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -22,337 +26,324 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 import generate
 
-# name: (what, goal kind, goal value) - "ratio" compares with the raw tools, "seconds" is absolute
-CASES: dict[str, tuple[str, str, float]] = {
-    "build-50": ("50-page paper to DOCX+PDF after a one-word edit vs pandoc docx + pandoc typst + "
-                 "typst.compile", "ratio", 1.10),
-    "build-50-cold": ("the same with nothing cached (first build: figures, reference document)",
-                      "ratio", 1.10),
-    "build-20": ("20 papers to DOCX+PDF on all cores vs the raw calls one after another", "ratio", 0.60),
-    "noop-20": ("no-op rebuild of 20 papers", "seconds", 0.30),
-    "check-20": ("papier check of 20 papers, nothing cached", "seconds", 1.00),
-    "check-20-edit": ("papier check of 20 papers after a one-word edit in one chapter", "seconds", 1.00),
-    "collect-40": ("round collect of 40 files with 1,000 comments and changes", "seconds", 5.00),
-    "redline-50": ("redline of the 50-page paper, 5 % of its blocks changed", "seconds", 2.00),
-    "preview-50": ("preview: one-word edit in the 50-page paper until the PDF is new", "seconds", 0.50),
-    # comment rounds of 1,000 and 10,000 items, each step a whole `papier` process (imports timed)
-    "round-collect-10k": ("papier round collect of one DOCX with 10,000 comments", "seconds", 10.0),
-    "round-status-1k": ("papier round status, 1,000 items", "seconds", 0.50),
-    "round-decide-1k": ("papier round decide, 1,000 items", "seconds", 0.50),
-    "round-matrix-1k": ("papier round matrix --to xlsx, 1,000 items", "seconds", 0.50),
-    "round-status-10k": ("papier round status, 10,000 items", "seconds", 1.00),
-    "round-decide-10k": ("papier round decide, 10,000 items", "seconds", 1.00),
-    "round-matrix-10k": ("papier round matrix --to xlsx, 10,000 items", "seconds", 5.00),
-    "round-status-10k-cold": ("papier round status, 10,000 items, comments.yaml not parsed before "
-                              "(fresh clone or hand edit)", "seconds", 2.00),
+HERE = Path(__file__).resolve()
+Run = tuple[float, float]  # seconds, peak resident set in MB
+
+
+@dataclass
+class Case:
+    what: str
+    goal: str  # "ratio" (papier / raw) or "seconds" (papier alone)
+    limit: float
+    papier: list[str]  # arguments after `papier`
+    raw: list[str]  # arguments of tests/bench/raw.py
+    folder: str  # the workspace, under the bench root
+    before: Callable[[Path], None] | None = None  # before each papier run
+    memory: float | None = 1.2  # papier's peak at most this times the raw tools' peak
+    notes: list[str] = field(default_factory=list)
+
+
+def _edit(chapter: str) -> Callable[[Path], None]:
+    words = iter(generate.WORDS * 40)
+
+    def edit(ws: Path) -> None:
+        path = ws / "papers" / chapter
+        text = path.read_text("utf-8")
+        path.write_text(text.replace(" und ", f" und {next(words)} ", 1), "utf-8")
+
+    return edit
+
+
+def _forget(*parts: str) -> Callable[[Path], None]:
+    def forget(ws: Path) -> None:
+        for part in parts:
+            shutil.rmtree(ws / part, ignore_errors=True)
+
+    return forget
+
+
+LONG = generate.LONG
+CASES: dict[str, Case] = {
+    "edit-19": Case(
+        "50-page paper (15,000 words) in 19 chapters, one-word edit, build DOCX+PDF", "ratio", 1.10,
+        ["build", LONG, "--to", "docx,pdf"], ["build", f"papers/{LONG}"], "long",
+        before=_edit(f"{LONG}/text/05-kapitel.md")),
+    "edit-19-typeset": Case(
+        "the same, but the raw tools' Typst compiles papier's own Typst source (brand font, "
+        "justified and hyphenated German, PDF/UA): what papier adds to the same typesetting",
+        "ratio", 1.10, ["build", LONG, "--to", "docx,pdf"], ["typeset", f"papers/{LONG}"], "long",
+        before=_edit(f"{LONG}/text/05-kapitel.md")),
+    "edit-1": Case(
+        "the same paper as one chapter, one-word edit", "ratio", 1.10,
+        ["build", LONG, "--to", "docx,pdf"], ["build", f"papers/{LONG}"], "one",
+        before=_edit(f"{LONG}/text/01-kapitel.md")),
+    "first-build": Case(
+        "the 50-page paper with nothing cached (first build: reference document, figures)",
+        "ratio", 1.50, ["build", LONG, "--to", "docx,pdf"], ["build", f"papers/{LONG}"], "long",
+        before=_forget("build")),
+    "build-20": Case(
+        "20 papers to DOCX+PDF, nothing cached, vs the raw calls one after another", "ratio", 0.60,
+        ["build", "--to", "docx,pdf"], ["build", "papers"], "many", before=_forget("build")),
+    "help": Case("papier --help (raw: python -c pass)", "seconds", 0.15, ["--help"], ["nothing"],
+                 "many", memory=None),
+    "list": Case("papier list, 20 papers (raw: python -c pass)", "seconds", 0.15, ["list"],
+                 ["nothing"], "many", memory=None),
+    "check-20": Case(
+        "papier check of 20 papers, nothing cached (raw: pandoc reads every chapter)", "seconds",
+        1.00, ["check"], ["read", "papers"], "many", before=_forget("build"), memory=None),
+    "preview": Case(
+        "papier preview: one-word edit in the 50-page paper until the PDF is new (raw: pandoc "
+        "typst + typst.compile)", "seconds", 0.50, ["preview", LONG], ["pdf", f"papers/{LONG}"],
+        "preview", memory=None),
+    "redline-50": Case(
+        "papier diff of the 50-page paper, 5 % of its blocks changed (raw: pandoc docx of the "
+        "new text)", "seconds", 2.00, ["diff", LONG], ["docx", f"papers/{LONG}"], "redline",
+        memory=None),
+    "round-collect-1k": Case("round collect, one DOCX with 1,000 comments (raw: lxml reads it)",
+                             "seconds", 2.0, [], ["docx-read"], "round-1000", memory=None),
+    "round-collect-10k": Case("round collect, one DOCX with 10,000 comments (raw: lxml reads it)",
+                              "seconds", 10.0, [], ["docx-read"], "round-10000", memory=None),
+    "round-status-1k": Case("round status, 1,000 items (raw: PyYAML reads comments.yaml)",
+                            "seconds", 0.50, [], ["yaml"], "round-1000", memory=None),
+    "round-decide-1k": Case("round decide, 1,000 items", "seconds", 0.50, [], ["yaml"], "round-1000",
+                            memory=None),
+    "round-matrix-1k": Case("round matrix --to xlsx, 1,000 items (raw: openpyxl writes the rows)",
+                            "seconds", 0.50, [], ["xlsx"], "round-1000", memory=None),
+    "round-status-10k": Case("round status, 10,000 items", "seconds", 1.00, [], ["yaml"],
+                             "round-10000", memory=None),
+    "round-decide-10k": Case("round decide, 10,000 items", "seconds", 1.00, [], ["yaml"],
+                             "round-10000", memory=None),
+    "round-matrix-10k": Case("round matrix --to xlsx, 10,000 items", "seconds", 5.00, [], ["xlsx"],
+                             "round-10000", memory=None),
 }
-
-
-def timed(fn: Callable[[], Any], runs: int, before: Callable[[], Any] | None = None) -> list[float]:
-    out = []
-    for _ in range(runs):
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
-
-
-def raw_tools(paper: Path, work: Path) -> Callable[[], None]:
-    """pandoc -o x.docx, pandoc -t typst and typst.compile on the paper's joined chapters."""
-    import pypandoc
-    import typst
-
-    pandoc = pypandoc.get_pandoc_path()
-    work.mkdir(parents=True, exist_ok=True)
-    joined = paper / "text" / "_alle.md"
-    joined.write_text("\n\n".join(p.read_text("utf-8") for p in sorted((paper / "text").glob("[0-9]*.md"))),
-                      "utf-8")
-    text_dir = str(paper / "text")
-
-    def run() -> None:
-        subprocess.run([pandoc, str(joined), "-o", str(work / "x.docx"), f"--resource-path={text_dir}"],
-                       check=True, capture_output=True)
-        typ = paper / "text" / "_alle.typ"  # beside the chapters: image paths stay relative
-        subprocess.run([pandoc, str(joined), "-t", "typst", "-s", "-o", str(typ)], check=True)
-        typst.compile(str(typ), output=str(work / "x.pdf"), root=str(paper))
-
-    return run
-
-
-def cold(ws: Any) -> Callable[[], None]:
-    """Nothing cached: neither on disk (build/.cache) nor in this process (chapters)."""
-    from papier import assemble
-
-    def run() -> None:
-        shutil.rmtree(ws.cache_dir, ignore_errors=True)
-        assemble._MEMO.clear()
-
-    return run
-
-
-def case(name: str, root: Path, runs: int) -> dict[str, Any]:
-    """Run one case in this (child) process."""
-    from papier.build import build
-    from papier.workspace import Workspace
-
-    long_ws, many_ws = root / "long", root / "many"
-    papier_times: list[float] = []
-    raw_times: list[float] | None = None
-    if name in ("build-50", "build-50-cold"):
-        ws = Workspace(long_ws)
-        build(ws, [generate.LONG], ["docx", "pdf"])  # warm: imports, reference doc, rasters
-        chapter = long_ws / "papers" / generate.LONG / "text" / "05-kapitel.md"
-        words = iter(generate.WORDS * 10)
-
-        def one_word() -> None:
-            chapter.write_text(chapter.read_text("utf-8").replace(" und ", f" und {next(words)} ", 1),
-                               "utf-8")
-
-        papier_times = timed(lambda: build(ws, [generate.LONG], ["docx", "pdf"]), runs,
-                             before=cold(ws) if name == "build-50-cold" else one_word)
-        raw = raw_tools(long_ws / "papers" / generate.LONG, root / "raw-50")
-        raw()
-        raw_times = timed(raw, runs)
-    elif name == "build-20":
-        ws = Workspace(many_ws)
-        build(ws, None, ["docx", "pdf"])
-        papier_times = timed(lambda: build(ws, None, ["docx", "pdf"]), runs,
-                             before=cold(ws))
-        raws = [raw_tools(p, root / "raw-20" / p.name) for p in sorted((many_ws / "papers").iterdir())]
-        raws[0]()
-        raw_times = timed(lambda: [r() for r in raws], runs)
-    elif name == "noop-20":
-        ws = Workspace(many_ws)
-        build(ws, None)
-        papier_times = timed(lambda: build(ws, None), runs)
-        assert all(r.skipped for r in build(ws, None))
-    elif name == "check-20":
-        from papier.check import check
-
-        ws = Workspace(many_ws)
-        check(ws)
-        papier_times = timed(lambda: check(ws), runs,
-                             before=cold(ws))
-    elif name == "check-20-edit":
-        from papier.check import check
-
-        ws = Workspace(many_ws)
-        check(ws)
-        chapter = many_ws / "papers" / "papier-07" / "text" / "02-kapitel.md"
-        words = iter(generate.WORDS * 10)
-        papier_times = timed(lambda: check(ws), runs, before=lambda: chapter.write_text(
-            chapter.read_text("utf-8").replace(" und ", f" und {next(words)} ", 1), "utf-8"))
-    elif name == "collect-40":
-        papier_times = _collect(root, runs)
-    elif name == "redline-50":
-        from papier.redline import diff
-
-        copy = root / "redline"
-        if not copy.exists():
-            shutil.copytree(long_ws, copy)
-            repo = generate.commit(copy, "unverändert")
-            repo.create_tag(f"{generate.LONG}/v0.1.0", message="Basis")
-            generate.change_blocks(copy, generate.LONG, 0.05, random.Random(7))
-        ws = Workspace(copy)
-        diff(ws, generate.LONG)
-        papier_times = timed(lambda: diff(ws, generate.LONG), runs)
-    elif name == "preview-50":
-        papier_times = _preview(root, runs)
-    elif name.startswith("round-"):
-        papier_times = _round_step(root, name, runs)
-    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"case": name, "papier": papier_times, "raw": raw_times,
-            "peak_mb": round(max(self_kb, child_kb) / 1024, 1),
-            "peak_python_mb": round(self_kb / 1024, 1)}
-
-
-def _collect(root: Path, runs: int) -> list[float]:
-    from papier import yamlio
-    from papier.rounds.collect import collect
-    from papier.rounds.opening import open_round
-    from papier.workspace import Workspace
-
-    folder = root / "collect"
-    ws = Workspace(folder)
-    slug = "papier-01"
-    if not folder.exists():
-        generate.workspace(folder)
-        shutil.copytree(root / "many" / "papers" / slug, folder / "papers" / slug)
-        generate.commit(folder, "Runde vorbereiten")
-        reviewers = folder / "reviewers.yaml"
-        reviewers.write_text("".join(f"- id: stelle{i:02d}\n  name: Stelle {i}\n  organisation: Org {i}\n"
-                                     f"  email: stelle{i}@example.org\n"
-                                     for i in range(40)), "utf-8")
-        _rnd, copies = open_round(ws, slug, reviewers, None)
-        generate.returned_files(copies, folder / "zurueck", 25, random.Random(3))
-    files = sorted((folder / "zurueck").glob("*.docx"))
-    record = folder / "papers" / slug / "rounds" / "1"
-
-    def reset() -> None:
-        (record / "comments.yaml").unlink(missing_ok=True)
-        shutil.rmtree(record / "returned", ignore_errors=True)
-        (record / "returned").mkdir()
-
-    def run() -> None:
-        results = collect(ws, slug, files, None)
-        assert not any(r.error for r in results), [r.error for r in results if r.error]
-        items = yamlio.load(record / "comments.yaml")[0]
-        # an insertion right after a deletion is one replacement item carrying both
-        assert sum(2 if e["kind"] == "replacement" else 1 for e in items) == 1000
-
-    return timed(run, runs, before=reset)
-
-
 ROUND_SLUG = "papier-01"
 
 
-def _papier(folder: Path, *args: str) -> None:
-    """One whole `papier` process in the workspace *folder*, with its modules' bytecode cached
-    as in an installed papier (outside the repository, even where PYTHONDONTWRITEBYTECODE is set)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(PAPIER_ROOT=str(folder), PYTHONPYCACHEPREFIX=str(folder.parent / "pycache"))
-    proc = subprocess.run([sys.executable, "-m", "papier", *args], cwd=folder, capture_output=True,
-                          text=True, env=env)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+# ---------------------------------------------------------------- running processes
+
+def _env(root: Path) -> dict[str, str]:
+    """As an installed papier runs: bytecode cached (outside the repository)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PAPIER_PROFILE")}
+    env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
+    return env
 
 
-def _big_round(root: Path, count: int) -> tuple[Path, Path]:
+def measure(args: list[str], cwd: Path, env: dict[str, str]) -> Run:
+    """Wall time and peak memory (MB) of one whole process and everything it started."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed in {cwd}:\n{err.decode('utf-8', 'replace')[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def papier(ws: Path, root: Path, *args: str) -> Run:
+    env = {**_env(root), "PAPIER_ROOT": str(ws)}
+    return measure([sys.executable, "-m", "papier", *args], ws, env)
+
+
+def raw(ws: Path, root: Path, *args: str) -> Run:
+    if args == ("nothing",):  # what any Python program costs to start
+        return measure([sys.executable, "-c", "pass"], ws, _env(root))
+    return measure([sys.executable, str(HERE.parent / "raw.py"), ROUND_SLUG, *args], ws, _env(root))
+
+
+# ---------------------------------------------------------------- inputs
+
+def inputs(root: Path, names: list[str]) -> None:
+    """Generate the workspaces the cases need (each once)."""
+    folders = {CASES[n].folder for n in names}
+    if folders & {"long", "preview", "redline"} and not (root / "long").exists():
+        generate.long_paper(root / "long", chapters=19)
+    if "one" in folders and not (root / "one").exists():
+        generate.long_paper(root / "one", chapters=1)
+    if folders & {"many", "round-1000", "round-10000"} and not (root / "many").exists():
+        generate.many_papers(root / "many")
+    if "preview" in folders and not (root / "preview").exists():
+        shutil.copytree(root / "long", root / "preview")
+    if "redline" in folders and not (root / "redline").exists():
+        copy = root / "redline"
+        shutil.copytree(root / "long", copy)
+        repo = generate.commit(copy, "unverändert")
+        repo.create_tag(f"{LONG}/v0.1.0", message="Basis")
+        generate.change_blocks(copy, LONG, 0.05, random.Random(7))
+    for count in (1000, 10000):
+        if f"round-{count}" in folders and not (root / f"round-{count}").exists():
+            _big_round(root, count)
+
+
+def _big_round(root: Path, count: int) -> None:
     """A workspace with an open round of one reviewer and their copy back with *count* comments."""
-    from papier.rounds.opening import open_round
-    from papier.workspace import Workspace
-
     folder = root / f"round-{count}"
-    returned = folder / "zurueck" / "stelle.docx"
-    if not folder.exists():
-        generate.workspace(folder)
-        shutil.copytree(root / "many" / "papers" / ROUND_SLUG, folder / "papers" / ROUND_SLUG)
-        generate.commit(folder, "Runde vorbereiten")
-        reviewers = folder / "reviewers.yaml"
-        reviewers.write_text("- id: stelle\n  name: Stelle\n  organisation: Org\n"
-                             "  email: stelle@example.org\n", "utf-8")
-        _rnd, copies = open_round(Workspace(folder), ROUND_SLUG, reviewers, None)
-        generate.many_comments(copies[0], returned, count, random.Random(5))
-    return folder, returned
+    generate.workspace(folder)
+    shutil.copytree(root / "many" / "papers" / ROUND_SLUG, folder / "papers" / ROUND_SLUG)
+    generate.commit(folder, "Runde vorbereiten")
+    reviewers = folder / "reviewers.yaml"
+    reviewers.write_text("- id: stelle\n  name: Stelle\n  organisation: Org\n"
+                         "  email: stelle@example.org\n", "utf-8")
+    papier(folder, root, "round", "open", ROUND_SLUG, "--reviewers", str(reviewers))
+    draft = sorted((folder / "build" / ROUND_SLUG / "runde-1").glob("*.docx"))[0]
+    generate.many_comments(draft, folder / "zurueck" / "stelle.docx", count, random.Random(5))
 
 
-def _round_step(root: Path, name: str, runs: int) -> list[float]:
-    """collect, status, decide or matrix of a round with 1,000 or 10,000 items, as `papier` runs."""
-    _, step, size, *rest = name.split("-")
-    count = {"1k": 1000, "10k": 10000}[size]
-    folder, returned = _big_round(root, count)
-    ws_cache = folder / "build" / ".cache"
-    record = folder / "papers" / ROUND_SLUG / "rounds" / "1"
+# ---------------------------------------------------------------- one case
 
-    def reset() -> None:
+def run_case(name: str, root: Path, runs: int) -> dict[str, Any]:
+    case = CASES[name]
+    ws = root / case.folder
+    if name == "preview":
+        return _preview(case, ws, root, runs)
+    papier_args, before = case.papier, case.before
+    if name.startswith("round-"):
+        papier_args, before = _round_args(name, ws, root)
+    pairs: list[tuple[Run, Run]] = []
+    for i in range(runs + 1):  # the first pair warms up: bytecode, page cache
+        if before is not None:
+            before(ws)
+        if i % 2 == 0:
+            mine = papier(ws, root, *papier_args)
+            theirs = raw(ws, root, *case.raw)
+        else:
+            theirs = raw(ws, root, *case.raw)
+            if before is not None and name in ("first-build", "build-20", "check-20"):
+                before(ws)  # the raw tools may have left nothing, but be sure
+            mine = papier(ws, root, *papier_args)
+        if i:
+            pairs.append((mine, theirs))
+    return _result(name, pairs)
+
+
+def _round_args(name: str, ws: Path, root: Path) -> tuple[list[str], Callable[[Path], None] | None]:
+    step = name.split("-")[1]
+    record = ws / "papers" / ROUND_SLUG / "rounds" / "1"
+    returned = ws / "zurueck" / "stelle.docx"
+
+    def reset(_ws: Path) -> None:
         (record / "comments.yaml").unlink(missing_ok=True)
         shutil.rmtree(record / "returned", ignore_errors=True)
         (record / "returned").mkdir()
 
-    def collect() -> None:
-        _papier(folder, "round", "collect", ROUND_SLUG, str(returned))
-
     if step == "collect":
-        timed(collect, 1, before=reset)  # untimed: bytecode written, files in the page cache
-        return timed(collect, runs, before=reset)
+        return ["round", "collect", ROUND_SLUG, str(returned)], reset
     if not (record / "comments.yaml").exists():
-        collect()
+        papier(ws, root, "round", "collect", ROUND_SLUG, str(returned))
     if step == "status":
-        def status() -> None:
-            _papier(folder, "round", "status", ROUND_SLUG)
+        return ["round", "status", ROUND_SLUG], None
+    if step == "matrix":
+        return ["round", "matrix", ROUND_SLUG, "--to", "xlsx"], None
+    args = ["round", "decide", ROUND_SLUG, "R1-001", "--accept", "--response", "Begründung: „so“ – siehe 2."]
+    idents = iter(range(1, 10**6, 37))
 
-        status()
-        before = (lambda: shutil.rmtree(ws_cache, ignore_errors=True)) if rest == ["cold"] else None
-        return timed(status, runs, before=before)
-    if step == "decide":
-        idents = iter(range(1, count + 1, max(1, count // (runs + 2))))
-        flags = iter(["--accept", "--reject", "--partly", "--note"] * (runs + 1))
+    def pick(_ws: Path) -> None:
+        args[3] = f"R1-{next(idents):03d}"
 
-        def decide() -> None:
-            _papier(folder, "round", "decide", ROUND_SLUG, f"R1-{next(idents):03d}", next(flags),
-                    "--response", "Begründung: „so“ – siehe Kapitel 2.")
-
-        decide()
-        return timed(decide, runs)
-
-    def matrix() -> None:
-        _papier(folder, "round", "matrix", ROUND_SLUG, "--to", "xlsx")
-
-    matrix()
-    return timed(matrix, runs)
+    return args, pick
 
 
-def _preview(root: Path, runs: int) -> list[float]:
-    from papier.preview import Preview
-    from papier.workspace import Workspace
+def _preview(case: Case, ws: Path, root: Path, runs: int) -> dict[str, Any]:
+    """`papier preview` runs as its own process; each run edits a chapter and waits until
+    the PDF is new. The raw pair is pandoc -t typst + typst.compile in a new process."""
+    pdf = ws / "build" / LONG / "preview" / f"{LONG}.pdf"
+    env = {**_env(root), "PAPIER_ROOT": str(ws)}
+    proc = subprocess.Popen([sys.executable, "-m", "papier", *case.papier], cwd=ws, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    edit = _edit(f"{LONG}/text/05-kapitel.md")
+    try:
+        _wait_for(pdf, 0, proc, 120)
+        time.sleep(0.5)
+        pairs = []
+        for i in range(runs + 1):
+            theirs = raw(ws, root, *case.raw)
+            before = pdf.stat().st_mtime_ns
+            start = time.perf_counter()
+            edit(ws)
+            _wait_for(pdf, before, proc, 60)
+            mine = (time.perf_counter() - start, 0.0)
+            time.sleep(0.3)  # the preview looks again before the next edit
+            if i:
+                pairs.append((mine, theirs))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return _result("preview", pairs)
 
-    copy = root / "preview"
-    if not copy.exists():
-        shutil.copytree(root / "long", copy)
-    session = Preview(Workspace(copy), generate.LONG)
-    session.rebuild()  # the first build is not what an author waits for on each save
-    chapter = sorted((copy / "papers" / generate.LONG / "text").glob("0*.md"))[4]
-    words = iter(generate.WORDS * 10)
 
-    def edit() -> None:
-        chapter.write_text(chapter.read_text("utf-8").replace(" und ", f" und {next(words)} ", 1), "utf-8")
-
-    return timed(session.rebuild, runs, before=edit)
+def _wait_for(pdf: Path, older_than: int, proc: subprocess.Popen[bytes], limit: float) -> None:
+    deadline = time.perf_counter() + limit
+    while time.perf_counter() < deadline:
+        if pdf.exists() and pdf.stat().st_mtime_ns != older_than:
+            return
+        if proc.poll() is not None:
+            raise RuntimeError("papier preview stopped")
+        time.sleep(0.005)
+    raise RuntimeError(f"{pdf} was not written within {limit} s")
 
 
-def summarise(result: dict[str, Any]) -> dict[str, Any]:
-    what, kind, goal = CASES[result["case"]]
-    median = statistics.median(result["papier"])
-    row = {"case": result["case"], "what": what, "runs": len(result["papier"]),
-           "median_s": round(median, 3), "peak_mb": result["peak_mb"]}
-    if result["raw"]:
-        raw = statistics.median(result["raw"])
-        row["raw_median_s"] = round(raw, 3)
-        row["ratio"] = round(median / raw, 2)
-    value = row.get("ratio") if kind == "ratio" else median
-    row["goal"] = f"<= {goal}x" if kind == "ratio" else f"< {goal} s"
-    row["met"] = value is not None and value <= goal
+def _result(name: str, pairs: list[tuple[Run, Run]]) -> dict[str, Any]:
+    case = CASES[name]
+    ratios = [m[0] / t[0] for m, t in pairs]
+    mine = statistics.median(m[0] for m, _t in pairs)
+    theirs = statistics.median(t[0] for _m, t in pairs)
+    peak, raw_peak = max(m[1] for m, _t in pairs), max(t[1] for _m, t in pairs)
+    ratio = statistics.median(ratios)
+    value = ratio if case.goal == "ratio" else mine
+    row: dict[str, Any] = {
+        "case": name, "what": case.what, "pairs": len(pairs),
+        "papier_s": round(mine, 3), "raw_s": round(theirs, 3),
+        "ratio": round(ratio, 2), "ratio_min": round(min(ratios), 2), "ratio_max": round(max(ratios), 2),
+        "papier_runs_s": [round(m[0], 3) for m, _t in pairs],
+        "raw_runs_s": [round(t[0], 3) for _m, t in pairs],
+        "goal": f"<= {case.limit}x" if case.goal == "ratio" else f"< {case.limit} s",
+        "met": value <= case.limit,
+    }
+    if peak:
+        row["peak_mb"], row["raw_peak_mb"] = round(peak, 1), round(raw_peak, 1)
+        if case.memory is not None:
+            row["memory_ratio"] = round(peak / raw_peak, 2)
+            row["memory_met"] = peak <= case.memory * raw_peak
     return row
 
 
+# ---------------------------------------------------------------- report
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5, help="timed pairs per case (default 5)")
     parser.add_argument("--json", default="build/bench/results.json")
     parser.add_argument("--only", nargs="*", choices=list(CASES))
-    parser.add_argument("--case", help=argparse.SUPPRESS)
-    parser.add_argument("--root", help=argparse.SUPPRESS)
+    parser.add_argument("--keep", metavar="DIR", help="generate inputs into DIR and keep them")
     args = parser.parse_args()
-    if args.case:  # child
-        print(json.dumps(case(args.case, Path(args.root), args.runs)))
-        return 0
-    root = Path(tempfile.mkdtemp(prefix="papier-bench-"))
+    root = Path(args.keep).resolve() if args.keep else Path(tempfile.mkdtemp(prefix="papier-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    names = args.only or list(CASES)
+    rows = []
     try:
         started = time.perf_counter()
-        generate.long_paper(root / "long")
-        generate.many_papers(root / "many")
-        print(f"inputs generated in {root} ({time.perf_counter() - started:.1f} s)", flush=True)
-        rows = []
-        for name in args.only or CASES:
-            proc = subprocess.run([sys.executable, __file__, "--case", name, "--root", str(root),
-                                   "--runs", str(args.runs)], capture_output=True, text=True)
-            if proc.returncode != 0:
-                print(f"{name}: FAILED\n{proc.stderr[-3000:]}", file=sys.stderr)
-                rows.append({"case": name, "what": CASES[name][0], "error": proc.stderr[-3000:],
-                             "met": False})
+        inputs(root, names)
+        print(f"inputs in {root} ({time.perf_counter() - started:.1f} s)", flush=True)
+        for name in names:
+            try:
+                rows.append(run_case(name, root, args.runs))
+            except (RuntimeError, OSError) as exc:
+                print(f"{name}: FAILED\n{exc}", file=sys.stderr)
+                rows.append({"case": name, "what": CASES[name].what, "error": str(exc)[-3000:], "met": False})
                 continue
-            rows.append(summarise(json.loads(proc.stdout.strip().splitlines()[-1])))
             print(_line(rows[-1]), flush=True)
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
     machine = {"python": platform.python_version(), "system": platform.platform(),
                "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine()}
     print(_table(rows, machine))
@@ -360,27 +351,29 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"machine": machine, "results": rows}, ensure_ascii=False, indent=2), "utf-8")
     print(f"written: {out}")
-    return 0
+    return 0 if all(r.get("met") for r in rows) else 1
 
 
 def _line(row: dict[str, Any]) -> str:
-    ratio = f"{row['ratio']:.2f}x of {row['raw_median_s']:.2f} s raw" if "ratio" in row else ""
-    return (f"{row['case']:<21} {row['median_s']:7.3f} s  {ratio:<22} peak {row['peak_mb']:6.1f} MB  "
+    memory = f"peak {row['peak_mb']:.0f}/{row['raw_peak_mb']:.0f} MB" if "peak_mb" in row else ""
+    return (f"{row['case']:<18} papier {row['papier_s']:6.3f} s  raw {row['raw_s']:6.3f} s  "
+            f"ratio {row['ratio']:.2f}x ({row['ratio_min']:.2f}-{row['ratio_max']:.2f})  {memory:<20} "
             f"goal {row['goal']:<9} {'met' if row['met'] else 'MISSED'}")
 
 
 def _table(rows: list[dict[str, Any]], machine: dict[str, Any]) -> str:
     lines = [f"\nmachine: {machine['cpus']} CPUs, {machine['system']}, Python {machine['python']}",
-             "| case | what | papier (median) | raw tools | ratio | peak memory | goal | |",
-             "|---|---|---:|---:|---:|---:|---|---|"]
+             "| case | papier (median) | raw tools (median) | ratio: median (min–max) "
+             "| peak memory papier / raw | goal | |",
+             "|---|---:|---:|---:|---:|---|---|"]
     for row in rows:
         if "error" in row:
-            lines.append(f"| {row['case']} | {row['what']} | failed | | | | | |")
+            lines.append(f"| {row['what']} | failed | | | | | |")
             continue
-        raw = f"{row['raw_median_s']:.2f} s" if "raw_median_s" in row else "–"
-        ratio = f"{row['ratio']:.2f}x" if "ratio" in row else "–"
-        lines.append(f"| {row['case']} | {row['what']} | {row['median_s']:.3f} s | {raw} | {ratio} | "
-                     f"{row['peak_mb']:.0f} MB | {row['goal']} | {'met' if row['met'] else 'missed'} |")
+        memory = f"{row['peak_mb']:.0f} / {row['raw_peak_mb']:.0f} MB" if "peak_mb" in row else "–"
+        lines.append(f"| {row['what']} | {row['papier_s']:.2f} s | {row['raw_s']:.2f} s | "
+                     f"{row['ratio']:.2f}x ({row['ratio_min']:.2f}–{row['ratio_max']:.2f}) | {memory} | "
+                     f"{row['goal']} | {'met' if row['met'] else 'missed'} |")
     return "\n".join(lines)
 
 

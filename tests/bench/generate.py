@@ -116,10 +116,10 @@ def commit(root: Path, message: str) -> git.Repo:
 LONG = "langes-papier"
 
 
-def long_paper(root: Path) -> Path:
-    """One workspace with the 50-page paper, committed."""
+def long_paper(root: Path, chapters: int = 19) -> Path:
+    """One workspace with the 50-page paper in *chapters* chapters, committed."""
     ws = workspace(root)
-    write_paper(ws / "papers" / LONG, LONG, random.Random(1), chapters=10, words=15000,
+    write_paper(ws / "papers" / LONG, LONG, random.Random(1), chapters=chapters, words=15000,
                 tables=20, notes=150, figures=10)
     commit(ws, "Langes Papier")
     return ws

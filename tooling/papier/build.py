@@ -7,11 +7,11 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from papier import cache, fsutil
+from papier import cache, fsutil, profile
 from papier.brand import Brand, load_brand
 from papier.errors import PapierError
 from papier.paper import Paper, load_paper
@@ -52,14 +52,20 @@ def _tree_digest(digest: hashlib._Hash, folder: Path, skip: tuple[str, ...] = ()
         digest.update(path.read_bytes())
 
 
-def input_keys(paper: Paper, stamp: Stamp, formats: list[str], final: bool) -> dict[str, str]:
-    """One content hash per format; the paper's files and the templates are read once."""
+def input_keys(paper: Paper, stamp: Stamp | Future[Stamp], formats: list[str], final: bool) -> dict[str, str]:
+    """One content hash per format; the paper's files and the templates are read once
+    (while git tells the stamp, if *stamp* is still to come)."""
     digest = hashlib.sha256(cache.tool_fingerprint().encode())
-    digest.update(repr((final, stamp)).encode())
     _tree_digest(digest, paper.folder, skip=("rounds",))
     _tree_digest(digest, paper.workspace.templates_dir)
+    digest.update(repr((final, stamp.result() if isinstance(stamp, Future) else stamp)).encode())
     inputs = digest.hexdigest()
     return {fmt: hashlib.sha256(f"{inputs} {fmt}".encode()).hexdigest() for fmt in formats}
+
+
+def _stamp(paper: Paper, final: bool) -> Stamp:
+    with profile.stage(f"{paper.slug}: stamp (git state)"):
+        return make_stamp(paper, source_state(paper), final)
 
 
 def build_paper(ws: Workspace, brand: Brand, slug: str, formats: Iterable[str], final: bool,
@@ -77,11 +83,15 @@ def build_paper(ws: Workspace, brand: Brand, slug: str, formats: Iterable[str], 
         return results
 
     try:
-        paper = load_paper(ws, slug)
-        stamp = make_stamp(paper, source_state(paper), final)
+        with profile.stage(f"{slug}: paper.yaml"):
+            paper = load_paper(ws, slug)
+        with ThreadPoolExecutor(1, thread_name_prefix="git") as git:
+            stamping = git.submit(_stamp, paper, final)  # git runs while the files are hashed
+            with profile.stage(f"{slug}: input keys"):
+                keys = input_keys(paper, stamping, formats, final)
+            stamp = stamping.result()
     except PapierError as exc:
         return failed(formats, exc)
-    keys = input_keys(paper, stamp, formats, final)
     key_dir = cache.paper_folder(ws, slug)
     todo = []
     for fmt in formats:
@@ -111,7 +121,7 @@ def build_paper(ws: Workspace, brand: Brand, slug: str, formats: Iterable[str], 
         fsutil.write_text(key_file, f"{keys[fmt]} {out}")
         return Result(slug, fmt, out, time.perf_counter() - begin)
 
-    with ThreadPoolExecutor(max_workers=len(todo)) as pool:
+    with ThreadPoolExecutor(max_workers=len(todo), thread_name_prefix="write") as pool:
         for result in pool.map(one, todo):
             report(result)
             results.append(result)
@@ -139,7 +149,7 @@ def build(ws: Workspace, slugs: list[str] | None = None, formats: Iterable[str] 
                 report(result)
 
     workers = max(1, min(len(names), os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="paper") as pool:
         batches = pool.map(
             lambda slug: build_paper(ws, brand, slug, formats, final, target, locked_report, subdir),
             names)

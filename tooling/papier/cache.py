@@ -7,7 +7,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from papier import __version__, pandoc
+from papier import pandoc
 from papier.workspace import Workspace
 
 CHAPTERS = "chapters"  # chapters read by pandoc, by content
@@ -16,6 +16,7 @@ RASTER = "raster"  # SVG figures as PNG for Word
 LANGUAGE = "language"  # pandoc's view of a chapter's quotes, for the language checks
 ROUNDS = "rounds"  # comment matrices parsed, by content
 WEBFONTS = "webfonts"  # font subsets for HTML, by font file and characters
+VALID = "valid"  # YAML data found valid against a schema, by content (no jsonschema next time)
 
 
 def folder(ws: Workspace, kind: str) -> Path:
@@ -32,6 +33,8 @@ def paper_folder(ws: Workspace, slug: str, *parts: str) -> Path:
 def tool_fingerprint() -> str:
     """papier's own code, pandoc's and Typst's versions: a change to any rebuilds."""
     import typst  # noqa: PLC0415 - lazy: Typst is slow to load
+
+    from papier import __version__  # noqa: PLC0415 - lazy: importlib.metadata is slow to load
 
     digest = hashlib.sha256(f"{__version__} {pandoc.version()}".encode())
     digest.update(getattr(typst, "__version__", "").encode())

@@ -6,16 +6,18 @@ Domain errors become one message on stderr and a non-zero exit; nothing else is 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from papier import profile
 from papier.errors import PapierError
 from papier.formats import FORMATS
 from papier.workspace import find_workspace
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 
 class _Version(argparse.Action):
@@ -26,6 +28,12 @@ class _Version(argparse.Action):
 
         print(f"papier {__version__}")
         parser.exit()
+
+
+def _json(value: Any, **kwargs: Any) -> str:
+    import json  # start-up: only --json loads it
+
+    return json.dumps(value, **kwargs)
 
 
 def _formats(value: str) -> list[str]:
@@ -65,7 +73,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             rows.append({"slug": slug, "kind": paper.kind, "title": paper.title,
                          "version": paper.version, "status": paper.status})
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(_json(rows, ensure_ascii=False, indent=2))
         return 0
     if not rows:
         print(f"no paper changed since {args.changed}" if args.changed else
@@ -130,6 +138,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _date(value: str) -> dt.date:
+    import datetime as dt  # start-up: only the commands that take a date
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
@@ -224,7 +233,7 @@ def cmd_round_status(args: argparse.Namespace) -> int:
 
     info = status(find_workspace(), args.slug)
     if args.json:
-        print(json.dumps(info, ensure_ascii=False, indent=2))
+        print(_json(info, ensure_ascii=False, indent=2))
         return 0
     print(f"{info['paper']}: round {info['round']} ({info['state']}), deadline {info['deadline']}, "
           f"{info['items']} item(s)")
@@ -315,7 +324,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 
     info = history(find_workspace(), args.slug)
     if args.json:
-        print(json.dumps(info, ensure_ascii=False, indent=2))
+        print(_json(info, ensure_ascii=False, indent=2))
         return 0
     if not info["versions"]:
         print(f"{args.slug}: no version yet; make one with: papier release {args.slug} 1.0.0")
@@ -454,6 +463,9 @@ def parser() -> argparse.ArgumentParser:
         description="Docs-as-code for position papers and potential analyses. "
                     "Run inside a workspace (a folder with papers/ and templates/) or set PAPIER_ROOT.")
     p.add_argument("--version", action=_Version, nargs=0, help="show papier's version and exit")
+    p.add_argument("--profile", action="store_true",
+                   help="print the time of each stage (start-up, assembling, each writer, each "
+                        "pandoc and Typst call, in every thread) to stderr; also PAPIER_PROFILE=1")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("new", help="scaffold a paper from templates/kinds/",
@@ -563,11 +575,17 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.profile:
+        profile.enable()
+    profile.since_start("start-up: papier.cli imported, arguments parsed")
     try:
-        result: int = args.func(args)
+        with profile.stage(f"papier {args.command}"):
+            result: int = args.func(args)
         return result
     except PapierError as exc:
         print(f"papier: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    finally:
+        profile.report()

@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from papier import profile
 from papier.errors import ToolError
 
 READER = "commonmark_x+sourcepos+implicit_figures"
@@ -29,12 +30,21 @@ def version() -> str:
 
 def run(args: list[str], data: bytes | None = None, where: Path | str | None = None) -> bytes:
     """Run pandoc with *args*, feeding *data* on stdin; stderr becomes the error message."""
-    proc = subprocess.run(
-        [executable(), *args], input=data, capture_output=True, check=False
-    )
+    with profile.stage(_stage_name(args)):
+        proc = subprocess.run([executable(), *args], input=data, capture_output=True, check=False)
     if proc.returncode != 0:
         raise ToolError("pandoc", proc.stderr.decode("utf-8", "replace"), where)
     return proc.stdout
+
+
+def _stage_name(args: list[str]) -> str:
+    """'pandoc json -> typst' for the profile."""
+    if "-f" not in args[:-1] and "-t" not in args[:-1]:
+        return f"pandoc {' '.join(args[:2])}"
+    source = args[args.index("-f") + 1] if "-f" in args[:-1] else "markdown"
+    target = args[args.index("-t") + 1] if "-t" in args[:-1] else "?"
+    extra = " --citeproc" if "--citeproc" in args else ""
+    return f"pandoc {source.split('+')[0]} -> {target}{extra}"
 
 
 def read_markdown(text: str, where: Path | str, positions: bool = True) -> dict[str, Any]:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-
-from papier import i18n, yamlio
+from papier import fsutil, i18n, yamlio
+from papier.cache import VALID
 from papier.errors import PaperInvalid, Problem
 from papier.workspace import Workspace
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_FILE = "paper.schema.json"
 
@@ -148,14 +152,31 @@ def _hint(error: jsonschema.ValidationError, schema_file: str = SCHEMA_FILE) -> 
 
 
 def schema_problems(data: Any, shown: str, ws: Workspace, schema_file: str = SCHEMA_FILE) -> list[Problem]:
-    """Every violation of templates/*schema_file* by *data* (ruamel), with its line."""
+    """Every violation of templates/*schema_file* by *data* (ruamel), with its line.
+
+    Data found valid before against the same schema is not checked again (a marker in
+    build/.cache/valid, by content): loading jsonschema alone costs a command ~45 ms."""
+    plain = _plain(data)
+    schema_path = ws.templates_dir / schema_file
+    seen = ""
+    with contextlib.suppress(OSError):
+        digest = hashlib.sha256(f"{schema_path.read_text('utf-8')} ".encode())
+        digest.update(json.dumps(plain, sort_keys=True, default=str).encode())
+        seen = digest.hexdigest()[:32]
+        if (ws.cache_dir / VALID / seen).is_file():
+            return []
+    import jsonschema  # noqa: PLC0415 - lazy: see above
+
     checker = jsonschema.Draft202012Validator(
         schema(ws, schema_file), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
     problems = []
-    for error in sorted(checker.iter_errors(_plain(data)), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(checker.iter_errors(plain), key=lambda e: list(map(str, e.absolute_path))):
         line = yamlio.line_of(data, list(error.absolute_path))
         problems.append(Problem(shown, line, _hint(error, schema_file)))
+    if not problems and seen:
+        with contextlib.suppress(OSError):  # a read-only workspace checks every time
+            fsutil.write_text(ws.cache_dir / VALID / seen, "")
     return problems
 
 

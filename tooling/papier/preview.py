@@ -8,9 +8,7 @@ and with --html the HTML is served on localhost and reloads itself after each bu
 from __future__ import annotations
 
 import errno
-import hashlib
 import http.server
-import json
 import threading
 import time
 from collections.abc import Callable
@@ -27,7 +25,7 @@ from papier.stamp import make_stamp
 from papier.versions import source_state
 from papier.workspace import Workspace
 from papier.writers.html import write_html
-from papier.writers.pdf import TypstSession, typst_blocks
+from papier.writers.pdf import TypstSession
 from papier.writers.registry import prepare
 
 RELOAD = ("<script>/* papier preview */ (function poll(v){fetch('/__version').then(r=>r.text())"
@@ -43,7 +41,6 @@ class Preview:
     typst: TypstSession = field(default_factory=TypstSession)
     version: int = 0
     seen: dict[Path, int] = field(default_factory=dict)
-    converted: dict[str, str] = field(default_factory=dict)  # chapter blocks -> Typst markup
 
     @property
     def out_dir(self) -> Path:
@@ -58,7 +55,7 @@ class Preview:
         ctx = prepare(paper, brand, stamp, work)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         pdf = self.out_dir / f"{self.slug}.pdf"
-        self.typst.compile(ctx, pdf, self.body(ctx))
+        self.typst.compile(ctx, pdf)  # unchanged blocks are not converted again
         written = [pdf]
         if self.html:
             page = self.out_dir / "index.html"
@@ -67,21 +64,6 @@ class Preview:
             written.append(page)
         self.version += 1
         return written
-
-    def body(self, ctx: Any) -> str:
-        """Typst markup of the body, converted chapter by chapter; unchanged chapters are
-        not converted again."""
-
-        blocks = ctx.assembled.doc["blocks"]
-        groups = [blocks[first:end] for _file, first, end in ctx.assembled.spans]
-        parts = []
-        converted = {}
-        for group in groups:
-            key = hashlib.sha256(json.dumps(group).encode()).hexdigest()
-            converted[key] = self.converted.get(key) or typst_blocks(ctx, group)
-            parts.append(converted[key])
-        self.converted = converted
-        return "\n\n".join(parts)
 
     def changed(self) -> bool:
         """Has any file of the paper or of templates/ been saved since the last look?"""
@@ -137,7 +119,7 @@ def _bind(port: int, handler: Any) -> http.server.ThreadingHTTPServer:
 
 
 def watch(ws: Workspace, slug: str, html: bool, port: int, report: Callable[[str], None],
-          interval: float = 0.2, rounds: int | None = None) -> None:
+          interval: float = 0.1, rounds: int | None = None) -> None:
     """Rebuild on every save until interrupted (or after *rounds* looks, for tests).
 
     With *html* the server is started first, in this thread: a port that cannot be used

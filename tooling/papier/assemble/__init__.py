@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from papier import profile
 from papier.assemble.chapters import read_chapters
 from papier.assemble.checks import bibliography_keys, cross_checks
 from papier.assemble.reader import resolve_resource
@@ -31,9 +32,11 @@ def assemble(paper: Paper, citeproc: bool = True, anchors: bool = False,
     Without *positions* (redlines), problems come without line numbers but reading is faster.
     Data tables, charts and values are expanded; charts are drawn only with *render*.
     """
-    chapters = read_chapters(paper, anchors, positions)
+    with profile.stage("read chapters"):
+        chapters = read_chapters(paper, anchors, positions)
     problems = [p for c in chapters for p in c.problems]
-    problems += expand_data(paper, chapters, render)
+    with profile.stage("data: tables, charts, values"):
+        problems += expand_data(paper, chapters, render)
     bib_keys: set[str] | None = None
     if paper.bibliography is not None:
         try:
@@ -42,7 +45,8 @@ def assemble(paper: Paper, citeproc: bool = True, anchors: bool = False,
             problems.append(Problem(paper.rel(paper.bibliography), 1,
                                     f"cannot read the bibliography: {exc}"))
             bib_keys = set()
-    problems += cross_checks(paper, chapters, bib_keys)
+    with profile.stage("cross checks"):
+        problems += cross_checks(paper, chapters, bib_keys)
     spans = []
     blocks: list[Any] = []
     for chapter in chapters:

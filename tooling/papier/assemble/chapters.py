@@ -47,7 +47,7 @@ def read_chapters(paper: Paper, anchors: bool = False, positions: bool = True) -
             fsutil.write_text(cache / f"{key}.json", stored)
         return _chapter_from_json(path, stored)  # a private copy: later steps change blocks
 
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="chapter") as pool:
         return list(pool.map(one, paper.chapters))
 
 

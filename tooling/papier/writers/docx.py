@@ -20,11 +20,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from papier import fsutil, pandoc
+from papier import fsutil, pandoc, profile
 from papier import pandoc_ast as ast
 from papier.brand import Brand
 from papier.cache import tool_fingerprint
 from papier.data.tables import SOURCE_STYLE  # the note under data tables and charts
+from papier.errors import ToolError
 from papier.imprint import inlines as imprint_inlines
 from papier.numbering import heading_numbers
 from papier.ooxml import edit as ooxml
@@ -82,8 +83,13 @@ def _paragraph_style(styles: Any, name: str, base: str = "Normal") -> Any:
         return style
 
 
-def build_reference(ctx: Context, out: Path, header_text: str, layout: Layout = PAPER) -> None:
-    """The reference document: page, styles, header and footer, all from brand.yaml."""
+HEADER_TEXT = "papier: the stamp goes here"  # in the reference; each DOCX gets its own text
+
+
+def build_reference(ctx: Context, out: Path, layout: Layout = PAPER) -> None:
+    """The reference document: page, styles, header and footer, all from brand.yaml. The
+    header's text is a placeholder that `_post` replaces with the stamp or title, so that
+    one reference serves every build of the paper (the stamp changes with each commit)."""
     document = docx.Document(BytesIO(_default_reference()))
     section = document.sections[0]
     landscape = layout.landscape
@@ -96,7 +102,7 @@ def build_reference(ctx: Context, out: Path, header_text: str, layout: Layout = 
         ooxml.line_numbers(section)
     _text_styles(document.styles, ctx.brand)
     _box_styles(document.styles, ctx.brand)
-    _page_furniture(ctx, section, header_text, layout)
+    _page_furniture(ctx, section, layout)
     ooxml.set_settings(document.settings.element, autoHyphenation=True)
     document.save(str(out))
 
@@ -231,13 +237,13 @@ def _box_styles(styles: Any, brand: Brand) -> None:
         style.font.strike, style.font.underline = strike, not strike
 
 
-def _page_furniture(ctx: Context, section: Any, header_text: str, layout: Layout) -> None:
+def _page_furniture(ctx: Context, section: Any, layout: Layout) -> None:
     """Header (the stamp) and footer (organisation, Seite X von Y)."""
     brand = ctx.brand
     muted = _rgb(brand.colour("muted"))
     header = section.header.paragraphs[0]
     header.text = ""
-    run = header.add_run(header_text)
+    run = header.add_run(HEADER_TEXT)
     run.font.size, run.font.color.rgb = Pt(8.5), muted
     run.font.bold = ctx.stamp.draft
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -416,19 +422,19 @@ def write_blocks(ctx: Context, out: Path, front: list[ast.Node], body: list[ast.
     doc["blocks"] = _addresses([*blocks, *([] if landscape else [PAGE_BREAK]), *_bitmaps(ctx, body)])
     doc["meta"]["lang"] = ast.meta_string(paper.lang)
 
-    header_text = ctx.stamp.text or ast.stringify(ctx.title)
     key = hashlib.sha256(  # papier's code is part of the key: a new version restyles
-        repr((tool_fingerprint(), ctx.brand, header_text, ctx.stamp.footer, paper.lang,
+        repr((tool_fingerprint(), ctx.brand, ctx.stamp.draft, ctx.stamp.footer, paper.lang,
               layout.line_numbers, landscape)).encode()
     ).hexdigest()[:16]
     reference = ctx.work_dir / f"reference-{key}.docx"
     if not reference.exists():
-        with fsutil.atomic_path(reference) as tmp_reference:
-            build_reference(ctx, tmp_reference, header_text, layout)
+        with fsutil.atomic_path(reference) as tmp_reference, profile.stage("docx: reference document"):
+            build_reference(ctx, tmp_reference, layout)
     options = [f"--reference-doc={reference}"] + (["--number-sections"] if layout.number_headings else [])
     with fsutil.atomic_path(out) as tmp:
         pandoc.write(doc, "docx", [*options, "-o", str(tmp)], paper.rel(paper.yaml_path))
-        _post(ctx, tmp)
+        with profile.stage("docx: properties"):
+            _post(ctx, tmp)
         for step in layout.post:
             step(tmp)
 
@@ -445,9 +451,17 @@ def number_headings(blocks: list[ast.Node]) -> None:
 
 
 def _post(ctx: Context, path: Path) -> None:
-    """Core properties for search and accessibility (title, author, language, keywords)."""
+    """The header's text (the stamp, or the title of a final paper), and the core properties
+    for search and accessibility (title, author, language, keywords)."""
     paper = ctx.paper
     document = docx.Document(str(path))
+    runs = [run for section in document.sections for paragraph in section.header.paragraphs
+            for run in paragraph.runs if run.text == HEADER_TEXT]
+    if not runs:  # never hand out a placeholder, nor a DOCX without its stamp
+        raise ToolError("docx", "the reference document's header lost its text; report this to papier",
+                        paper.rel(paper.yaml_path))
+    for run in runs:
+        run.text = ctx.stamp.text or ast.stringify(ctx.title)
     props = document.core_properties
     props.title = ast.stringify(ctx.title)
     props.subject = ast.stringify(ctx.subtitle) or paper.kind_label

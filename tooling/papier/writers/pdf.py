@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import re
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from papier import colour as wcag
-from papier import fsutil, i18n, pandoc
+from papier import fsutil, i18n, pandoc, profile
 from papier import pandoc_ast as ast
+from papier.cache import tool_fingerprint
 from papier.errors import ToolError
 from papier.writers import Context
 
@@ -31,7 +34,8 @@ def root_path(ctx: Context, path: Path) -> str:
 
 
 def _images(ctx: Context, blocks: list[ast.Node]) -> list[ast.Node]:
-    """pandoc's Typst writer drops alt text; PDF/UA needs it, so images are written here."""
+    """pandoc's Typst writer drops alt text; PDF/UA needs it, so images are written here.
+    Source notes get their Typst function, and rendered citations lose their Cite."""
 
     def image(node: ast.Node) -> ast.Node | list[ast.Node] | None:
         if node["t"] == "Div" and "source-note" in node["c"][0][1]:  # "Quelle: …" of data
@@ -52,7 +56,7 @@ def _images(ctx: Context, blocks: list[ast.Node]) -> list[ast.Node]:
             args.append("width: 100%")
         return ast.raw_inline("typst", f"#box(image({', '.join(args)}))")
 
-    result: list[ast.Node] = ast.walk(_units(blocks), image)
+    result: list[ast.Node] = ast.walk(blocks, image)
     return result
 
 
@@ -93,6 +97,8 @@ def _units(blocks: list[ast.Node]) -> list[ast.Node]:
             j = i + 1
             while j < len(blocks) and _is_source(blocks[j]):
                 j += 1
+            if out:  # the mark goes into a copy: the assembled document is shared
+                out[-1] = ast.clone(out[-1])
             marked = bool(out) and _mark_end(out[-1])
             unit_id = hashlib.sha1(json.dumps(blocks[i:j], sort_keys=True).encode()).hexdigest()[:12]
             extra = "" if marked else ", mark: true"
@@ -180,32 +186,101 @@ def text_colours(ctx: Context) -> dict[str, str]:
     }
 
 
-def typst_blocks(ctx: Context, blocks: list[ast.Node]) -> str:
-    """Typst markup for some blocks of the paper (the preview converts chapter by chapter)."""
-    doc = {"pandoc-api-version": ctx.assembled.doc["pandoc-api-version"], "meta": {},
-           "blocks": _images(ctx, ast.clone(blocks))}
-    return _tight_captions(pandoc.write(doc, "typst", [], ctx.paper.rel(ctx.paper.yaml_path)).decode("utf-8"))
+_BLOCK_END = "// papier: end of block"
+BLOCKS_FILE = "typst-blocks.json"  # in a writer's work folder: the last build's blocks as Typst
+_BLOCK_MEMO: dict[str, str] = {}  # the same, for long-running processes (preview)
+_MEMO_LOCK = threading.Lock()
+
+
+def typst_body(ctx: Context) -> str:
+    """The paper's body as Typst markup, top-level block by top-level block: a block that
+    was converted before (by its content) is taken from the last build of this work folder
+    (or from memory), the others are converted together in one pandoc call. The result is
+    the same as converting the whole body at once (tests/test_speed.py)."""
+    blocks = _units(ctx.assembled.doc["blocks"])
+    salt = f"{tool_fingerprint()} {ctx.paper.workspace.root.resolve()}"
+    keys = [hashlib.sha256(f"{salt} {json.dumps(b)}".encode()).hexdigest()[:32] for b in blocks]
+    store = ctx.work_dir / BLOCKS_FILE
+    try:
+        known: dict[str, str] = json.loads(store.read_text("utf-8")) if store.is_file() else {}
+    except (OSError, ValueError):
+        known = {}  # a damaged cache is rebuilt, never trusted
+    with _MEMO_LOCK:
+        known = {**_BLOCK_MEMO, **known}
+    pieces: dict[str, str] = {}
+    missing: dict[str, ast.Node] = {}
+    for key, block in zip(keys, blocks, strict=True):
+        if key in known:
+            pieces[key] = known[key]
+        else:
+            missing[key] = block
+    if missing:
+        with profile.stage(f"typst: {len(missing)} of {len(set(keys))} blocks converted"):
+            pieces.update(_convert_blocks(ctx, missing))
+    body = "".join(pieces[key] for key in keys).rstrip("\n")
+    if set(pieces) != set(known):  # the cache holds exactly this build's blocks
+        with contextlib.suppress(OSError):
+            fsutil.write_text(store, json.dumps(pieces, ensure_ascii=False))
+        with _MEMO_LOCK:
+            if len(_BLOCK_MEMO) > 20000:
+                _BLOCK_MEMO.clear()
+            _BLOCK_MEMO.update(pieces)
+    return body
+
+
+def _convert_blocks(ctx: Context, blocks: dict[str, ast.Node]) -> dict[str, str]:
+    """Typst markup for each block, with one pandoc call: a Typst comment after each block
+    tells where it ends. Each block keeps the line breaks pandoc puts after it (a blank
+    line after a paragraph, none after a heading's label), so that the blocks joined read
+    as the whole body converted at once."""
+    joined: list[ast.Node] = []
+    for block in blocks.values():
+        joined += [*_images(ctx, [ast.clone(block)]), ast.raw_block("typst", _BLOCK_END)]
+    doc = {"pandoc-api-version": ctx.assembled.doc["pandoc-api-version"], "meta": {}, "blocks": joined}
+    out = _tight_captions(pandoc.write(doc, "typst", [], ctx.paper.rel(ctx.paper.yaml_path)).decode("utf-8"))
+    texts = re.split(f"(?m)^{re.escape(_BLOCK_END)}$\n?", out)[: len(blocks)]
+    if len(texts) != len(blocks):
+        raise ToolError("pandoc", "the Typst writer lost a block; report the paper to papier",
+                        ctx.paper.rel(ctx.paper.yaml_path))
+    return dict(zip(blocks, texts, strict=True))
+
+
+_TEMPLATE_MEMO: dict[str, str] = {}
+_BODY = "papier-body-goes-here"
 
 
 def typst_source(ctx: Context, body: str | None = None) -> str:
     """The complete Typst document (main.typ) for this paper; *body*: its blocks already
-    converted to Typst markup."""
+    converted to Typst markup (default: `typst_body`). pandoc fills the template around a
+    placeholder once per title, key messages and template; the body goes into its place."""
     paper = ctx.paper
-    if body is None:
-        doc = ctx.doc()
-        doc["blocks"] = _images(ctx, doc["blocks"])
-    else:
-        doc = {"pandoc-api-version": ctx.assembled.doc["pandoc-api-version"], "meta": {},
-               "blocks": [ast.raw_block("typst", body)]}
-    meta = doc["meta"]
-    meta["title"] = {"t": "MetaInlines", "c": ctx.title}
+    body = typst_body(ctx) if body is None else body
+    template = paper.workspace.templates_dir / "typst" / "pandoc.typ"
+    meta = {"title": {"t": "MetaInlines", "c": ctx.title},
+            "key-messages": {"t": "MetaList", "c": [{"t": "MetaInlines", "c": m} for m in ctx.key_messages]}}
     if ctx.subtitle:
         meta["subtitle"] = {"t": "MetaInlines", "c": ctx.subtitle}
-    meta["key-messages"] = {"t": "MetaList",
-                            "c": [{"t": "MetaInlines", "c": m} for m in ctx.key_messages]}
-    template = paper.workspace.templates_dir / "typst" / "pandoc.typ"
-    out = pandoc.write(doc, "typst", [f"--template={template}"], paper.rel(paper.yaml_path))
-    return _tight_captions(out.decode("utf-8"))
+    doc = {"pandoc-api-version": ctx.assembled.doc["pandoc-api-version"], "meta": meta,
+           "blocks": [ast.raw_block("typst", _BODY)]}
+    frame_of = f"{tool_fingerprint()} {template.read_text('utf-8')} {json.dumps(doc)}"
+    key = hashlib.sha256(frame_of.encode()).hexdigest()
+    frame = _TEMPLATE_MEMO.get(key)
+    store = ctx.work_dir / "typst-frame.json"
+    if frame is None:
+        with contextlib.suppress(OSError, ValueError):
+            stored = json.loads(store.read_text("utf-8"))
+            frame = stored["frame"] if stored.get("key") == key else None
+    if frame is None:
+        frame = _tight_captions(pandoc.write(doc, "typst", [f"--template={template}"],
+                                             paper.rel(paper.yaml_path)).decode("utf-8"))
+        if frame.count(_BODY) != 1:
+            raise ToolError("pandoc", f"{template.name} must contain $body$ exactly once",
+                            paper.rel(template))
+        with contextlib.suppress(OSError):
+            fsutil.write_text(store, json.dumps({"key": key, "frame": frame}, ensure_ascii=False))
+    _TEMPLATE_MEMO[key] = frame
+    before, after = frame.split(_BODY)
+    return before + body + after
 
 
 def _tight_captions(source: str) -> str:
@@ -250,22 +325,24 @@ class TypstSession:
         units = work / "units.json"
         _write_if_changed(units, json.dumps(modes, sort_keys=True))
         if self.compiler is None or self.main != main:
-            self.compiler = typst.Compiler(str(main), root=str(ctx.paper.workspace.root),
-                                           font_paths=[str(p) for p in ctx.brand.font_dirs])
+            with profile.stage("typst: new compiler (fonts)"):
+                self.compiler = typst.Compiler(str(main), root=str(ctx.paper.workspace.root),
+                                               font_paths=[str(p) for p in ctx.brand.font_dirs])
             self.main = main
         self.layout, self.modes = "", {}  # until this compile succeeds
         day = timestamp or ctx.paper.date
         stamp = dt.datetime(day.year, day.month, day.day, 12, 0, tzinfo=dt.UTC)
         try:
             if "#papier-unit-at(" in source:
-                for _ in range(8):  # each round settles at least one more unit; few need 3
-                    found = json.loads(self.compiler.query("<papier-unit-size>", field="value"))
+                for attempt in range(8):  # each round settles at least one more unit; few need 3
+                    with profile.stage(f"typst: layout {attempt + 1} (where figures and tables go)"):
+                        found = json.loads(self.compiler.query("<papier-unit-size>", field="value"))
                     decided = place_units(found, modes)
-                    if decided == modes:
+                    if _floating(decided) == _floating(modes):  # "flow" is the default
                         break
                     modes = decided
                     _write_if_changed(units, json.dumps(modes, sort_keys=True))
-            with fsutil.atomic_path(out) as tmp:
+            with fsutil.atomic_path(out) as tmp, profile.stage("typst: compile PDF"):
                 _, warnings = self.compiler.compile_with_warnings(
                     output=str(tmp), format="pdf", pdf_standards=PDF_STANDARDS, timestamp=stamp)
         except (RuntimeError, typst.TypstError) as exc:
@@ -308,6 +385,11 @@ def place_units(found: list[dict[str, Any]], modes: dict[str, str]) -> dict[str,
             y += height + gap
         decided[unit_id] = mode
     return decided
+
+
+def _floating(modes: dict[str, str]) -> dict[str, str]:
+    """The units that do not stand where they are written: what a layout depends on."""
+    return {unit: mode for unit, mode in modes.items() if mode != "flow"}
 
 
 def _write_if_changed(path: Path, text: str) -> None:
