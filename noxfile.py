@@ -160,3 +160,16 @@ def bench(session: nox.Session) -> None:
     build/bench/results.json. Pass --runs N or --only CASE after --."""
     session.install("-e", ".[test]")
     session.run("python", "tests/bench/bench.py", *session.posargs)
+
+
+@nox.session
+def profile(session: nox.Session) -> None:
+    """Where one papier command spends its time, in every thread and in pandoc: py-spy samples
+    the process and its children into build/profile/papier.svg (a flame graph). Pass the
+    command after --, e.g. nox -s profile -- build SLUG --to pdf."""
+    session.install("-e", ".", "py-spy")
+    if not session.posargs:
+        session.error("name the command: nox -s profile -- build SLUG")
+    Path("build/profile").mkdir(parents=True, exist_ok=True)
+    session.run("py-spy", "record", "--threads", "--subprocesses", "--rate", "250", "--output",
+                "build/profile/papier.svg", "--", "python", "-m", "papier", "--profile", *session.posargs)

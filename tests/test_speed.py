@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ANALYSIS, POSITION
 
+from conftest import ANALYSIS, POSITION
 from papier import pandoc
 from papier.brand import load_brand
 from papier.paper import load_paper
@@ -208,3 +208,18 @@ def test_start_up_loads_no_heavy_library(workspace: Workspace, command: list[str
     out = subprocess.run([sys.executable, "-c", probe, *command], cwd=workspace.root, env=env,
                          capture_output=True, text=True, check=True).stdout
     assert "LOADED []" in out, out
+
+
+def test_papers_build_in_a_process_each_and_a_broken_one_stops_only_itself(workspace: Workspace) -> None:
+    """Several papers are built in worker processes (one per core): every paper's results
+    reach the report, a broken paper fails alone, and the profile names each process."""
+    chapter = workspace.paper_dir(POSITION) / "text" / "04-fazit.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\nSiehe [@gibt-es-nicht].\n", "utf-8")
+    done = _papier(workspace, "--profile", "build", "--to", "pdf")
+    assert done.returncode == 1
+    assert f"{POSITION}  pdf   FAILED" in done.stdout and "gibt-es-nicht" in done.stdout
+    assert re.search(rf"{ANALYSIS}  pdf   built ", done.stdout), done.stdout
+    assert next((workspace.build_dir / ANALYSIS).glob("*.pdf")).stat().st_size > 10_000
+    if (os.cpu_count() or 1) > 1:
+        processes = set(re.findall(r"\s(p\d+)/\S+\s", done.stderr))
+        assert len(processes) >= 1 and "typst: compile PDF" in done.stderr, done.stderr

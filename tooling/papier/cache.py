@@ -16,6 +16,7 @@ RASTER = "raster"  # SVG figures as PNG for Word
 LANGUAGE = "language"  # pandoc's view of a chapter's quotes, for the language checks
 ROUNDS = "rounds"  # comment matrices parsed, by content
 WEBFONTS = "webfonts"  # font subsets for HTML, by font file and characters
+REFERENCES = "references"  # Word reference documents, by brand, language and layout
 VALID = "valid"  # YAML data found valid against a schema, by content (no jsonschema next time)
 
 

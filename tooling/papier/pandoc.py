@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -16,7 +18,15 @@ READER = "commonmark_x+sourcepos+implicit_figures"
 
 @cache
 def executable() -> str:
-    import pypandoc  # noqa: PLC0415 - lazy: pypandoc is slow to load
+    """The pandoc of pypandoc-binary, found without importing pypandoc (which loads
+    importlib.metadata and urllib: 20 ms of every command that runs pandoc)."""
+    spec = importlib.util.find_spec("pypandoc")
+    if spec is not None and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            shipped = Path(folder) / "files" / ("pandoc.exe" if os.name == "nt" else "pandoc")
+            if shipped.is_file() and os.access(shipped, os.X_OK):
+                return str(shipped)
+    import pypandoc  # noqa: PLC0415 - lazy: see above
 
     path: str = pypandoc.get_pandoc_path()
     return path
@@ -39,12 +49,48 @@ def run(args: list[str], data: bytes | None = None, where: Path | str | None = N
 
 def _stage_name(args: list[str]) -> str:
     """'pandoc json -> typst' for the profile."""
+    if args[:1] == ["lua"]:
+        return "pandoc lua"
     if "-f" not in args[:-1] and "-t" not in args[:-1]:
         return f"pandoc {' '.join(args[:2])}"
     source = args[args.index("-f") + 1] if "-f" in args[:-1] else "markdown"
     target = args[args.index("-t") + 1] if "-t" in args[:-1] else "?"
     extra = " --citeproc" if "--citeproc" in args else ""
     return f"pandoc {source.split('+')[0]} -> {target}{extra}"
+
+
+# pandoc as a Lua interpreter: each text read on its own (as `pandoc -f … -t json` reads it),
+# many in one process; a text pandoc cannot read yields {"papier-error": message}
+_READ_MANY = """
+local input = pandoc.json.decode(io.read("a"), false)
+local out = {}
+for i, item in ipairs(input) do
+  local ok, doc = pcall(pandoc.read, item.text, item.format)
+  if ok then
+    out[i] = pandoc.write(doc, "json")
+  else
+    out[i] = pandoc.json.encode({["papier-error"] = tostring(doc)})
+  end
+end
+io.write("[" .. table.concat(out, ",") .. "]")
+"""
+
+
+def read_many(texts: list[str], where: list[str], positions: bool = True) -> list[dict[str, Any]]:
+    """Each Markdown text -> pandoc JSON AST, exactly as `read_markdown` reads it, with one
+    pandoc process for all of them (starting pandoc costs more than reading a chapter).
+    *where* names each text for a message."""
+    if not texts:
+        return []
+    reader = READER if positions else READER.replace("+sourcepos", "")
+    payload = json.dumps([{"text": text, "format": reader} for text in texts])
+    with profile.stage(f"pandoc: read {len(texts)} text(s)"):
+        docs: list[dict[str, Any]] = json.loads(run(["lua", "-e", _READ_MANY], payload.encode("utf-8"),
+                                                    where[0] if len(where) == 1 else None))
+    for doc, shown in zip(docs, where, strict=True):
+        if "papier-error" in doc:
+            raise ToolError("pandoc", str(doc["papier-error"]), shown)
+    return docs
 
 
 def read_markdown(text: str, where: Path | str, positions: bool = True) -> dict[str, Any]:

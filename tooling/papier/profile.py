@@ -61,6 +61,23 @@ def stage(name: str) -> Iterator[None]:
             _stages.append(record)
 
 
+def taken() -> list[Stage]:
+    """The stages timed so far, and forget them: a worker process hands them to its parent,
+    named by its process id and thread."""
+    pid = os.getpid()
+    with _lock:
+        found = [s._replace(thread=f"p{pid}/{s.thread}") for s in _stages]
+        _stages.clear()
+    return found
+
+
+def adopt(stages: list[Stage]) -> None:
+    """Stages timed in a worker process (`taken`)."""
+    if _enabled and stages:
+        with _lock:
+            _stages.extend(stages)
+
+
 def since_start(name: str) -> None:
     """Record the time from papier's first import until now as the stage *name* (imports)."""
     if _enabled:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from papier import profile
-from papier.assemble.chapters import read_chapters
+from papier.assemble.chapters import prefetch, read_chapters
 from papier.assemble.checks import bibliography_keys, cross_checks
 from papier.assemble.reader import resolve_resource
 from papier.assemble.transforms import run_citeproc, sections, table_captions
@@ -20,7 +20,7 @@ from papier.document import Assembled
 from papier.errors import PaperInvalid, Problem, ToolError
 from papier.paper import Paper
 
-__all__ = ["assemble", "assemble_valid", "bibliography_keys", "read_chapters", "resolve_resource"]
+__all__ = ["assemble", "assemble_valid", "bibliography_keys", "prefetch", "read_chapters", "resolve_resource"]
 
 
 def assemble(paper: Paper, citeproc: bool = True, anchors: bool = False,

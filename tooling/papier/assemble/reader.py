@@ -93,9 +93,14 @@ class ChapterReader:
     def problem(self, line: int, message: str) -> None:
         self.chapter.problems.append(Problem(self.shown, line, message))
 
-    def read(self) -> Chapter:
-        text = "\n".join(self.lines) + "\n"
-        doc = pandoc.read_markdown(cites.mark_citations(text), self.shown, self.positions)
+    def source(self) -> str:
+        """What pandoc reads: the chapter with its citations marked."""
+        return cites.mark_citations("\n".join(self.lines) + "\n")
+
+    def read(self, doc: dict[str, Any] | None = None) -> Chapter:
+        """The chapter from pandoc's reading of `source()` (*doc*, when read with others)."""
+        if doc is None:
+            doc = pandoc.read_markdown(self.source(), self.shown, self.positions)
         for block in doc["blocks"]:
             line = 1
             block_attr = ast.get_attr(block)

@@ -23,7 +23,8 @@ from docx.shared import Cm, Pt, RGBColor
 from papier import fsutil, pandoc, profile
 from papier import pandoc_ast as ast
 from papier.brand import Brand
-from papier.cache import tool_fingerprint
+from papier.cache import REFERENCES, tool_fingerprint
+from papier.cache import folder as cache_folder
 from papier.data.tables import SOURCE_STYLE  # the note under data tables and charts
 from papier.errors import ToolError
 from papier.imprint import inlines as imprint_inlines
@@ -426,7 +427,8 @@ def write_blocks(ctx: Context, out: Path, front: list[ast.Node], body: list[ast.
         repr((tool_fingerprint(), ctx.brand, ctx.stamp.draft, ctx.stamp.footer, paper.lang,
               layout.line_numbers, landscape)).encode()
     ).hexdigest()[:16]
-    reference = ctx.work_dir / f"reference-{key}.docx"
+    # shared by every paper of the workspace: the key holds all that the reference depends on
+    reference = cache_folder(paper.workspace, REFERENCES) / f"reference-{key}.docx"
     if not reference.exists():
         with fsutil.atomic_path(reference) as tmp_reference, profile.stage("docx: reference document"):
             build_reference(ctx, tmp_reference, layout)
