@@ -223,3 +223,18 @@ def test_papers_build_in_a_process_each_and_a_broken_one_stops_only_itself(works
     if (os.cpu_count() or 1) > 1:
         processes = set(re.findall(r"\s(p\d+)/\S+\s", done.stderr))
         assert len(processes) >= 1 and "typst: compile PDF" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("positions", [True, False])
+def test_chapters_read_together_read_as_each_alone(positions: bool) -> None:
+    """pandoc as a Lua interpreter reads many chapters in one process, each exactly as
+    `pandoc -f … -t json` reads it alone (footnotes, ids and lists do not leak between them)."""
+    repo = Path(__file__).resolve().parents[1]
+    texts = [p.read_text("utf-8") for p in sorted(repo.glob("papers/*/text/*.md"))]
+    texts += [TRICKY, "# Einleitung\n\nText[^1].\n\n[^1]: Erste Anmerkung.\n",
+              "# Einleitung\n\nNoch einmal[^1].\n"]
+    together = pandoc.read_many(texts, [f"text {i}" for i in range(len(texts))], positions)
+    alone = [pandoc.read_markdown(text, "text", positions) for text in texts]
+    assert together == alone
+    ids = [b["c"][1][0] for doc in together[-2:] for b in doc["blocks"] if b["t"] == "Header"]
+    assert ids == ["einleitung", "einleitung"]  # not einleitung-1: each text on its own
