@@ -135,18 +135,32 @@ def _env(root: Path) -> dict[str, str]:
     return env
 
 
+# a small launcher (no site packages) forks and execs the command and reports its time and
+# peak memory: the peak of a process counts the memory of the process it was forked from,
+# so the bench itself (60 MB and more) must not be that process
+LAUNCH = """
+import json, os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    os.execv(sys.argv[1], sys.argv[1:])
+_pid, status, usage = os.wait4(pid, 0)
+print(json.dumps([time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status)]))
+"""
+
+
 def measure(args: list[str], cwd: Path, env: dict[str, str]) -> Run:
     """Wall time and peak memory (MB) of one whole process and everything it started."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed in {cwd}:\n{err.decode('utf-8', 'replace')[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024
+    proc = subprocess.run([sys.executable, "-I", "-S", "-c", LAUNCH, *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=False)
+    try:
+        seconds, peak_kb, code = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        code, seconds, peak_kb = -1, 0.0, 0
+    if code != 0 or proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed in {cwd}:\n{proc.stderr[-3000:]}")
+    return seconds, peak_kb / 1024
 
 
 def papier(ws: Path, root: Path, *args: str) -> Run:
