@@ -33,7 +33,8 @@ def assemble(paper: Paper, citeproc: bool = True, anchors: bool = False,
     """
     chapters = read_chapters(paper, anchors, positions)
     problems = [p for c in chapters for p in c.problems]
-    problems += expand_data(paper, chapters, render)
+    origins: dict[str, dict[str, Any]] = {}
+    problems += expand_data(paper, chapters, render, origins if anchors else None)
     bib_keys: set[str] | None = None
     if paper.bibliography is not None:
         try:
@@ -60,7 +61,7 @@ def assemble(paper: Paper, citeproc: bool = True, anchors: bool = False,
             spans.append((paper.rel(paper.bibliography), len(blocks), len(doc["blocks"])))
     found = [a for c in chapters for a in c.anchors]
     sections(found)
-    return Assembled(paper, doc, sorted(problems), found, spans)
+    return Assembled(paper, doc, sorted(problems), found, spans, origins)
 
 
 def assemble_valid(paper: Paper) -> Assembled:
