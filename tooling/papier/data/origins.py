@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-DATA_BOOKMARK = "dat-"  # the id of the bookmark around a generated cell or number in a reviewer copy
+from papier.ooxml.story import DATA_BOOKMARK
+
+__all__ = ["DATA_BOOKMARK", "describe"]
 
 
 def describe(origin: dict[str, Any]) -> str:
