@@ -78,7 +78,8 @@ def chart_data(data: DataTable, kvs: dict[str, str], where: Where) -> ChartData:
     decimals = decimals_option(kvs, where)
     if decimals is None:
         decimals = max((data.decimals(n, where) for n in names), default=0)
-    series = [(n, [column[i] for i in order]) for n in names for column in [data.floats(n, where)]]
+    series = [(n, [None if v is None else v * _scale(data, n) for v in (column[i] for i in order)])
+              for n in names for column in [data.floats(n, where)]]
     marks = [[m if m != "()" else "" for m in (data.marks(n)[i] for i in order)] for n in names]
     y_from = None
     if kvs.get("y-from", "").strip():
@@ -94,6 +95,12 @@ def chart_data(data: DataTable, kvs: dict[str, str], where: Where) -> ChartData:
     return ChartData(kind, [data.rows[i][x] for i in order], series, decimals,
                      kvs.get("ylabel", ""), orient, y_from=y_from,
                      marks=marks if any(any(m) for m in marks) else None)
+
+
+def _scale(data: DataTable, name: str) -> float:
+    """A workbook's percent cells hold fractions (0.125); a chart shows 12.5."""
+    fmt = data.fmt(name)
+    return 100.0 if fmt is not None and fmt.kind == "%" else 1.0
 
 
 def _palette(brand: Brand) -> list[str]:
@@ -195,12 +202,19 @@ def _draw(axes: Any, chart: ChartData, colours: list[str], horizontal: bool, lan
             offsets = positions if stacked else [p - 0.4 + width * (i + 0.5) for p in positions] \
                 if count > 1 else positions
             extra = {"left": bottoms} if horizontal else {"bottom": bottoms}
-            bars = bar(offsets, nums, width, color=colours[i % len(colours)], label=name,
-                       **(extra if stacked else {}))
+            # a special value (. x … /) is no bar at all, only its symbol at the axis
+            kept = range(len(values)) if stacked else [k for k in range(len(values)) if not marks[k]]
+            bars = bar([offsets[k] for k in kept], [nums[k] for k in kept], width,
+                       color=colours[i % len(colours)], label=name, **(extra if stacked else {}))
+            if not stacked:
+                for k in (k for k in range(len(values)) if marks[k]):
+                    place = {"x": 0, "y": offsets[k], "s": f" {marks[k]}", "va": "center"} if horizontal \
+                        else {"x": offsets[k], "y": 0, "s": marks[k], "ha": "center", "va": "bottom"}
+                    axes.text(fontsize=8, **place)
             if not stacked and len(positions) * count <= 16:
+                drawn = [values[k] for k in kept]
                 axes.bar_label(bars, labels=[format_number(v, chart.decimals, lang) if v is not None
-                                             else m for v, m in zip(values, marks, strict=True)],
-                               padding=2, fontsize=8)
+                                             else "" for v in drawn], padding=2, fontsize=8)
             bottoms = [b + n for b, n in zip(bottoms, nums, strict=True)]
         if horizontal:
             axes.set_yticks(positions, chart.categories)

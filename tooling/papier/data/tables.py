@@ -210,7 +210,7 @@ def notes(lang: str, *, legend_for: list[str], incomplete: list[str], others: li
     here for the first time in the paper, other notes, and „Quelle: …“ last."""
     paragraphs = []
     if incomplete:
-        symbols = ", ".join(s for s in EXPLAINED if s in incomplete)
+        symbols = ", ".join(f"„{s}“" for s in EXPLAINED if s in incomplete)
         paragraphs.append(ast.text_inlines(f"{INCOMPLETE} " + i18n.label(lang, "incomplete").format(
             symbols=symbols)))
     if legend_for:
