@@ -21,7 +21,8 @@ READ_OPTIONS = ("sheet", "range", "skip", "header-rows", "footer")
 _SEPARATOR = re.compile(r"^[_\-=–—*]{3,}$")
 _FOOTER = re.compile(r"^(quelle|stand\b|©|\(c\)|copyright|zeichenerkl|fu(ß|ss)note|anmerkung|"
                      r"hinweis|erläuterung|source|as of|status\b)", re.I)
-_TABLE_CODE = re.compile(r"^(genesis-)?tabelle\s*:?\s*[\d-]+\s*$", re.I)
+_TABLE_CODE = re.compile(r"^(genesis-)?tabelle\s*:?\s*\d[\w.-]*\s*$", re.I)
+_UNIT_LABELS = ("einheit", "maßeinheit", "unit", "units")
 _RANGE = re.compile(r"^([A-Za-z]{1,3})(\d{1,7}):([A-Za-z]{1,3})(\d{1,7})$")
 
 
@@ -100,10 +101,14 @@ def _is_value(cell: Cell, decimal: str) -> bool:
 
 def _is_unit_row(row: list[Cell], data: list[Cell] | None, decimal: str) -> bool:
     """GENESIS's second header row: units (Anzahl, %, EUR) over the value columns, nothing
-    over the label columns, no numbers; the row below it holds values under the units."""
+    (or „Einheit“) over the label columns, no numbers; the row below holds values under them."""
     filled = _filled(row)
-    if not filled or data is None or filled[0] == 0:
+    if not filled or data is None:
         return False
+    if filled[0] == 0:
+        if row[0].text.strip().casefold() not in _UNIT_LABELS:
+            return False
+        filled = filled[1:]
     if any(_is_value(row[i], decimal) for i in filled):
         return False
     return any(i < len(data) and _is_value(data[i], decimal) for i in filled)
@@ -155,9 +160,11 @@ class _Finder:
         if start >= len(rows):
             raise DataError(Problem(self.shown, 0, (
                 f"has no rows left after skip={opts.skip}; use a smaller skip")))
-        if opts.skip is None:  # title lines: rows with one cell above the first row with more
+        if opts.skip is None:  # title lines: the rows above the first one as wide as the table
+            widths = Counter(_width(row) for row in rows if len(_filled(row)) > 1)
+            wide = widths.most_common(1)[0][0] if widths else 1
             start = next((k for k in range(len(rows)) if len(_filled(rows[k])) > 1
-                          and not _is_separator(rows[k])), 0)
+                          and _width(rows[k]) >= wide and not _is_separator(rows[k])), 0)
         end = len(rows)
         if opts.footer is not None:
             end = len(rows) - opts.footer
@@ -229,7 +236,7 @@ def table_from_grid(grid: Grid, path: Path, shown: str, options: ReadOptions = P
             if c.fmt is not None and c.number is not None:
                 fmts[i].append(c.fmt)
     formats = [Counter(f).most_common(1)[0][0] if f else None for f in fmts]
-    title_lines = [k for k in range(start) if not _is_separator(rows[k])]
+    title_lines = [] if options.skip is not None else [k for k in range(start) if not _is_separator(rows[k])]
     titles = [" ".join(rows[k][i].text.strip() for i in _filled(rows[k])) for k in title_lines]
     footer_texts = [" ".join(rows[k][i].text.strip() for i in _filled(rows[k]))
                     for k in range(footer, len(rows))]
