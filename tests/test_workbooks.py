@@ -98,6 +98,23 @@ def test_workbooks_papier_refuses(name: str, needle: str) -> None:
     assert "\n" not in str(caught.value)
 
 
+def test_damaged_workbooks_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = (FIXTURES / "landesprogramme.xlsx").read_bytes()
+    with zipfile.ZipFile(FIXTURES / "landesprogramme.xlsx") as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["xl/worksheets/sheet2.xml"] = parts["xl/worksheets/sheet2.xml"][:900]  # cut off mid-sheet
+    with zipfile.ZipFile(tmp_path / "kaputt.xlsx", "w") as zf:
+        for name, part in parts.items():
+            zf.writestr(name, part)
+    (tmp_path / "halb.xlsx").write_bytes(data[: len(data) // 2])
+    (tmp_path / "alt.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    for name, needle in (("kaputt.xlsx", "cannot be read as a workbook"), ("halb.xlsx", "not a workbook"),
+                         ("alt.xlsx", "is an old Excel 97-2003 workbook (.xls); open it and save it as")):
+        assert main(["data", "inspect", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and needle in err and "Traceback" not in err, err
+
+
 def test_variants_and_options_where_the_guess_is_wrong(tmp_path: Path) -> None:
     """A table code in two cells is still a title line, a unit row may say „Einheit“; a row
     that groups the names above them needs skip= and header-rows= to be read."""

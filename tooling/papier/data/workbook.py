@@ -232,6 +232,11 @@ def xlsx_grid(path: Path, shown: str, options: ReadOptions) -> Grid:
         sheets = list(book.sheetnames)
         index, rows, lines = _choose(sheets, options.sheet, shown,
                                      lambda i: _xlsx_rows(book.worksheets[i], options.range))
+    except DataError:
+        raise
+    except Exception as exc:  # read-only mode reads the sheets lazily: damage shows only here
+        raise _fail(shown, f"cannot be read as a workbook ({type(exc).__name__}: {str(exc)[:120]}); "
+                    "open it in Excel and save it again") from None
     finally:
         book.close()
     _uncached(data, index, rows, shown, sheets[index])
