@@ -37,7 +37,7 @@ WITHOUT_DESCRIPTION: set[tuple[str, ...]] = set()
 
 def test_the_walk_finds_every_command() -> None:
     assert {("new",), ("list",), ("check",), ("build",), ("diff",), ("release",), ("preview",),
-            ("log",), ("round",)} <= set(COMMANDS)
+            ("log",), ("round",), ("data",), ("data", "inspect")} <= set(COMMANDS)
     assert [w[1] for w in COMMANDS if w[0] == "round" and len(w) == 2] == [
         "open", "collect", "merge", "reply", "status", "matrix", "decide", "apply", "close"]
 

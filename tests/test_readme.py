@@ -9,7 +9,7 @@ from conftest import REPO
 from papier.cli import main
 from papier.workspace import Workspace
 
-COMMANDS = ("new", "list", "check", "build", "round", "release", "diff", "log", "site")
+COMMANDS = ("new", "list", "check", "build", "round", "release", "diff", "log", "site", "data")
 
 
 def readme_commands() -> list[list[str]]:

@@ -361,6 +361,13 @@ def cmd_site(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_data_inspect(args: argparse.Namespace) -> int:
+    from papier.data.inspect import inspect
+
+    print(inspect(Path(args.file), args.sheet or ""))
+    return 0
+
+
 def cmd_preview(args: argparse.Namespace) -> int:
     from papier.preview import watch
 
@@ -563,6 +570,18 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8765)
     s.add_argument("--rounds", type=int, help=argparse.SUPPRESS)  # tests: stop after N looks
     s.set_defaults(func=cmd_preview)
+
+    s = sub.add_parser("data", help="data files: how papier reads a CSV file or a workbook",
+                       description="Look at data files before writing a .table or .chart block.")
+    ds = s.add_subparsers(dest="data_command", required=True, metavar="STEP")
+    s = ds.add_parser("inspect", help="show how papier reads FILE: layout, columns, first rows",
+                      description="Show how papier reads a CSV file (encoding, delimiter) or a workbook "
+                      "(.xlsx, .xlsm, .ods: sheet, cells): title, header and footer rows found, the "
+                      "columns with their types, units and special values, the first rows as a table "
+                      "shows them, and a block to start from.")
+    s.add_argument("file", metavar="FILE", help="a .csv, .xlsx, .xlsm or .ods file")
+    s.add_argument("--sheet", metavar="S", help="the sheet (name or number); default: the first with a table")
+    s.set_defaults(func=cmd_data_inspect)
 
     s = sub.add_parser("log", help="versions, their comment rounds, commits since the last tag",
                        description="Every version of the paper (tag, date, status) with its comment "

@@ -46,3 +46,5 @@ class Assembled:
     # where each chapter's blocks are in doc["blocks"]: (file, first, end); the bibliography
     # that citeproc adds is a span of its own
     spans: list[tuple[str, int, int]] = field(default_factory=list)
+    # with anchors: the bookmark id of each generated table cell and number -> its data origin
+    origins: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -35,8 +35,9 @@ def assemble(paper: Paper, citeproc: bool = True, anchors: bool = False,
     with profile.stage("read chapters"):
         chapters = read_chapters(paper, anchors, positions)
     problems = [p for c in chapters for p in c.problems]
+    origins: dict[str, dict[str, Any]] = {}
     with profile.stage("data: tables, charts, values"):
-        problems += expand_data(paper, chapters, render)
+        problems += expand_data(paper, chapters, render, origins if anchors else None)
     bib_keys: set[str] | None = None
     if paper.bibliography is not None:
         try:
@@ -64,7 +65,7 @@ def assemble(paper: Paper, citeproc: bool = True, anchors: bool = False,
             spans.append((paper.rel(paper.bibliography), len(blocks), len(doc["blocks"])))
     found = [a for c in chapters for a in c.anchors]
     sections(found)
-    return Assembled(paper, doc, sorted(problems), found, spans)
+    return Assembled(paper, doc, sorted(problems), found, spans, origins)
 
 
 def assemble_valid(paper: Paper) -> Assembled:

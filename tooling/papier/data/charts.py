@@ -24,15 +24,17 @@ from papier import fsutil, i18n
 from papier import pandoc_ast as ast
 from papier.brand import Brand
 from papier.cache import CHARTS
-from papier.data.csvfile import DataError, DataTable
+from papier.data.datatable import DataTable
+from papier.data.layout import READ_OPTIONS
 from papier.data.numbers import format_number
-from papier.data.tables import Where, check_options, decimals_option, row_order, source_note, split_list
-from papier.errors import Problem
+from papier.data.symbols import EXPLAINED
+from papier.data.tables import Where, caption_of, check_options, decimals_option, notes, row_order, split_list
+from papier.errors import DataError, Problem
 
-CHART_VERSION = "2"  # bump when the drawing code changes: old cached charts are not reused
+CHART_VERSION = "3"  # bump when the drawing code changes: old cached charts are not reused
 TYPES = ("bar", "line", "stacked")
 CHART_OPTIONS = {"src", "type", "x", "y", "caption", "alt", "source", "ylabel", "orient", "decimals",
-                 "sort", "y-from"}
+                 "sort", "y-from", *READ_OPTIONS}
 _LOCK = threading.Lock()  # matplotlib's font manager and rcParams are global
 
 
@@ -46,6 +48,7 @@ class ChartData:
     orient: str = "auto"  # auto, vertical, horizontal
     value_range: tuple[float, float] | None = None  # fixed axis (ratings 1-5)
     y_from: float | None = None  # a value axis that does not start at 0 (y-from="5000")
+    marks: list[list[str]] | None = None  # per series and category: a special value drawn as no bar
 
     def horizontal(self) -> bool:
         if self.orient != "auto":
@@ -75,7 +78,9 @@ def chart_data(data: DataTable, kvs: dict[str, str], where: Where) -> ChartData:
     decimals = decimals_option(kvs, where)
     if decimals is None:
         decimals = max((data.decimals(n, where) for n in names), default=0)
-    series = [(n, [column[i] for i in order]) for n in names for column in [data.floats(n, where)]]
+    series = [(n, [None if v is None else v * _scale(data, n) for v in (column[i] for i in order)])
+              for n in names for column in [data.floats(n, where)]]
+    marks = [[m if m != "()" else "" for m in (data.marks(n)[i] for i in order)] for n in names]
     y_from = None
     if kvs.get("y-from", "").strip():
         try:
@@ -88,7 +93,14 @@ def chart_data(data: DataTable, kvs: dict[str, str], where: Where) -> ChartData:
             raise DataError(Problem(where[0], where[1], (
                 "y-from is for line charts only: a bar's length must start at 0")))
     return ChartData(kind, [data.rows[i][x] for i in order], series, decimals,
-                     kvs.get("ylabel", ""), orient, y_from=y_from)
+                     kvs.get("ylabel", ""), orient, y_from=y_from,
+                     marks=marks if any(any(m) for m in marks) else None)
+
+
+def _scale(data: DataTable, name: str) -> float:
+    """A workbook's percent cells hold fractions (0.125); a chart shows 12.5."""
+    fmt = data.fmt(name)
+    return 100.0 if fmt is not None and fmt.kind == "%" else 1.0
 
 
 def _palette(brand: Brand) -> list[str]:
@@ -186,14 +198,23 @@ def _draw(axes: Any, chart: ChartData, colours: list[str], horizontal: bool, lan
         bar = axes.barh if horizontal else axes.bar
         for i, (name, values) in enumerate(chart.series):
             nums = [v or 0.0 for v in values]
+            marks = chart.marks[i] if chart.marks else [""] * len(values)
             offsets = positions if stacked else [p - 0.4 + width * (i + 0.5) for p in positions] \
                 if count > 1 else positions
             extra = {"left": bottoms} if horizontal else {"bottom": bottoms}
-            bars = bar(offsets, nums, width, color=colours[i % len(colours)], label=name,
-                       **(extra if stacked else {}))
+            # a special value (. x … /) is no bar at all, only its symbol at the axis
+            kept = range(len(values)) if stacked else [k for k in range(len(values)) if not marks[k]]
+            bars = bar([offsets[k] for k in kept], [nums[k] for k in kept], width,
+                       color=colours[i % len(colours)], label=name, **(extra if stacked else {}))
+            if not stacked:
+                for k in (k for k in range(len(values)) if marks[k]):
+                    place = {"x": 0, "y": offsets[k], "s": f" {marks[k]}", "va": "center"} if horizontal \
+                        else {"x": offsets[k], "y": 0, "s": marks[k], "ha": "center", "va": "bottom"}
+                    axes.text(fontsize=8, **place)
             if not stacked and len(positions) * count <= 16:
+                drawn = [values[k] for k in kept]
                 axes.bar_label(bars, labels=[format_number(v, chart.decimals, lang) if v is not None
-                                             else "" for v in values], padding=2, fontsize=8)
+                                             else "" for v in drawn], padding=2, fontsize=8)
             bottoms = [b + n for b, n in zip(bottoms, nums, strict=True)]
         if horizontal:
             axes.set_yticks(positions, chart.categories)
@@ -217,10 +238,26 @@ def _draw(axes: Any, chart: ChartData, colours: list[str], horizontal: bool, lan
     axes.margins(**({"x": 0.08} if horizontal else {"y": 0.1}))
 
 
+def missing(chart: ChartData) -> list[str]:
+    """'Bremen (.)' for each value a chart leaves out because the data give a special value."""
+    if not chart.marks:
+        return []
+    out = []
+    for (name, _values), marks in zip(chart.series, chart.marks, strict=True):
+        for category, mark in zip(chart.categories, marks, strict=True):
+            if mark:
+                label = f"{category} ({mark})" if len(chart.series) == 1 else f"{category}, {name} ({mark})"
+                out.append(label)
+    return out
+
+
 def chart_figure(chart: ChartData, kvs: dict[str, str], brand: Brand | None, cache_dir: Path,
-                 lang: str, where: Where) -> list[ast.Node]:
-    """A Figure with the chart image (alt text, caption) and its source note; the SVG is drawn
-    only if *brand* is given (a check needs no picture) and not already cached."""
+                 lang: str, where: Where, data: DataTable | None = None,
+                 explained: set[str] | None = None) -> list[ast.Node]:
+    """A Figure with the chart image (alt text, caption) and its notes: the values left out
+    (special values), the legend of their symbols if the paper has not explained them yet,
+    and the source. The SVG is drawn only if *brand* is given (a check needs no picture)
+    and not already cached."""
     alt = kvs.get("alt", "").strip()
     if not alt:
         raise DataError(Problem(where[0], where[1], (
@@ -231,11 +268,15 @@ def chart_figure(chart: ChartData, kvs: dict[str, str], brand: Brand | None, cac
         fsutil.write_bytes(path, render_svg(chart, brand, lang))
     image = {"t": "Image", "c": [ast.attr("", [], {"width": "100%"}), ast.text_inlines(alt),
                                  [str(path), ""]]}
-    caption = kvs.get("caption", "")
+    caption = caption_of(data, kvs, where) if data is not None else kvs.get("caption", "")
     figure = {"t": "Figure", "c": [ast.attr("", ["papier-chart"]),
                                    [None, [ast.plain(ast.text_inlines(caption))] if caption else []],
                                    [ast.plain([image])]]}
-    out: list[ast.Node] = [figure]
-    if kvs.get("source"):
-        out.append(source_note(kvs["source"], lang))
-    return out
+    left_out = missing(chart)
+    symbols = {m for marks in chart.marks or [] for m in marks if m}
+    explained = explained if explained is not None else set()
+    new = [s for s in EXPLAINED if s in symbols and s not in explained]
+    explained.update(new)
+    others = [i18n.label(lang, "not_charted").format(items=", ".join(left_out))] if left_out else []
+    source = kvs.get("source") or (data.source if data is not None else "")
+    return [figure, *notes(lang, legend_for=new, incomplete=[], others=others, source=source)]

@@ -2,8 +2,10 @@
 
 ``::: {.table src=…}``, ``::: {.chart src=…}``, ``::: {.analysis show=…}`` and inline
 `` `=sum(…)` `` become tables, figures and numbers. The reader marks each placeholder with
-its line (``papier-line``), so every problem names chapter:line, or the CSV's own line
-when a cell is wrong."""
+its line (``papier-line``), so every problem names chapter:line, or the data file's own
+line (or sheet and cell) when a cell is wrong. For a reviewer copy, every generated cell and
+number gets a bookmark (``dat-…``) and its origin, so that an edit of it can be traced back
+to the data file."""
 
 from __future__ import annotations
 
@@ -14,14 +16,18 @@ from papier import pandoc_ast as ast
 from papier.brand import Brand, load_brand
 from papier.data import analysis as analysis_mod
 from papier.data import charts, tables, values
-from papier.data.csvfile import DataError, DataTable, read_csv
+from papier.data.datatable import DataTable
+from papier.data.layout import ReadOptions, read_options
+from papier.data.origins import DATA_BOOKMARK
+from papier.data.source import DATA_SUFFIXES, read_table
+from papier.data.workbook import is_workbook
 from papier.document import Chapter
-from papier.errors import Problem
+from papier.errors import DataError, Problem
 from papier.paper import Paper
 
 DATA_CLASSES = ("table", "chart", "analysis")
 LINE_KEY = "papier-line"
-_CSV_MEMO: dict[tuple[str, int, int], DataTable] = {}  # path, size, mtime -> parsed (preview)
+_MEMO: dict[tuple[Any, ...], DataTable] = {}  # path, size, mtime, options -> parsed (preview)
 
 
 def data_class(node: ast.Node) -> str | None:
@@ -34,9 +40,11 @@ def data_class(node: ast.Node) -> str | None:
 
 
 class Expander:
-    def __init__(self, paper: Paper, render: bool) -> None:
+    def __init__(self, paper: Paper, render: bool, origins: dict[str, dict[str, Any]] | None = None) -> None:
         self.paper = paper
         self.render = render
+        self.origins = origins  # a reviewer copy: bookmark id -> where the cell or number comes from
+        self.explained: set[str] = set()  # special values whose legend the paper has shown
         self.problems: list[Problem] = []
         self._brand: Brand | None = None
         self._analysis: tuple[analysis_mod.Analysis | None, list[Problem]] | None = None
@@ -47,26 +55,50 @@ class Expander:
             self._brand = load_brand(self.paper.workspace)
         return self._brand
 
-    def csv(self, src: str, where: tables.Where) -> DataTable:
+    def read(self, kvs: dict[str, str], where: tables.Where) -> DataTable:
+        """The data of a block: src= with sheet=, range=, skip=, header-rows=, footer=."""
+        src = kvs.get("src", "")
+        options = read_options(kvs, where)
+        if not is_workbook(src) and (options.sheet or options.range):
+            raise DataError(Problem(where[0], where[1], (
+                f"sheet= and range= are for workbooks (.xlsx, .xlsm, .ods); {src} is a text file "
+                "(CSV): leave them out, or use skip=, header-rows= and footer=")))
+        return self.table(src, options, where)
+
+    def table(self, src: str, options: ReadOptions, where: tables.Where) -> DataTable:
         if not src:
-            raise DataError(Problem(where[0], where[1], "needs src=\"data/datei.csv\""))
+            raise DataError(Problem(where[0], where[1], "needs src=\"data/datei.csv\" (or .xlsx, .ods)"))
         path = (self.paper.folder / src).resolve()
         shown = self.paper.rel(path)
         if not path.is_file():
-            found = sorted(p.name for p in (self.paper.folder / "data").glob("*.csv"))
+            found = sorted(p.name for p in (self.paper.folder / "data").glob("*")
+                           if p.suffix.lower() in DATA_SUFFIXES)
             hint = f" (data/ has: {', '.join(found)})" if found else ""
             raise DataError(Problem(where[0], where[1], (
-                f"data file '{src}' does not exist{hint}; put the CSV in data/ or fix src")))
+                f"data file '{src}' does not exist{hint}; put the file in data/ or fix src")))
         stat = path.stat()
-        key = (str(path), stat.st_size, stat.st_mtime_ns)
-        if key not in _CSV_MEMO:
-            _CSV_MEMO[key] = read_csv(path, shown)
-        return _CSV_MEMO[key]
+        key = (str(path), stat.st_size, stat.st_mtime_ns, options.key)
+        if key not in _MEMO:
+            _MEMO[key] = read_table(path, shown, options)
+        return _MEMO[key]
 
-    def dataset(self, name: str, where: tables.Where) -> DataTable:
-        """`laender` in `=sum(laender.X)` is data/laender.csv."""
-        src = name if name.endswith(".csv") else f"data/{name}.csv"
-        return self.csv(src, where)
+    def dataset(self, name: str, where: tables.Where) -> tuple[str, DataTable]:
+        """`laender` in `=sum(laender.X)` is data/laender.csv (or .xlsx, .xlsm, .ods: the
+        sheet with the first table)."""
+        if "." in name and name.rsplit(".", 1)[1].lower() in {s[1:] for s in DATA_SUFFIXES}:
+            src = name if "/" in name else f"data/{name}"
+        else:
+            src = next((f"data/{name}{suffix}" for suffix in DATA_SUFFIXES
+                        if (self.paper.folder / "data" / f"{name}{suffix}").is_file()), f"data/{name}.csv")
+        return src, self.table(src, ReadOptions(), where)
+
+    def mark(self, origin: dict[str, Any]) -> str:
+        """The bookmark id for a generated cell of a reviewer copy ("" otherwise)."""
+        if self.origins is None:
+            return ""
+        ident = f"{DATA_BOOKMARK}{len(self.origins) + 1:04d}"
+        self.origins[ident] = origin
+        return ident
 
     def analysis(self, where: tables.Where) -> analysis_mod.Analysis:
         if self._analysis is None:
@@ -81,24 +113,41 @@ class Expander:
             raise DataError(problems[0])
         return found
 
-    def chart(self, data: charts.ChartData, kvs: dict[str, str], where: tables.Where) -> list[ast.Node]:
-        return charts.chart_figure(data, kvs, self.brand, self.paper.workspace.cache_dir,
-                                   self.paper.lang, where)
+    def chart(self, chart: charts.ChartData, kvs: dict[str, str], where: tables.Where,
+              data: DataTable | None = None) -> list[ast.Node]:
+        return charts.chart_figure(chart, kvs, self.brand, self.paper.workspace.cache_dir,
+                                   self.paper.lang, where, data, self.explained)
+
+    def value(self, code: str, where: tables.Where) -> ast.Node:
+        expr = values.parse(code, where)
+        src, data = self.dataset(expr.dataset, where)
+        text: ast.Node = {"t": "Str", "c": values.evaluate(expr, data, self.paper.lang, where)}
+        if self.origins is None:
+            return text
+        rows = values.select(expr, data, where)
+        col = data.column_index(expr.column) if expr.column else 0
+        origin: dict[str, Any] = {"src": src, "expression": code.strip(),
+                                  "column": data.header[col] if expr.column else ""}
+        if len(rows) == 1:
+            origin["rows"] = [[data.lines[rows[0]], data.sheet, data.cell_ref(rows[0], col)]]
+        return {"t": "Span", "c": [ast.attr(self.mark(origin)), [text]]}
 
     def replace(self, node: ast.Node, where: tables.Where) -> list[ast.Node] | ast.Node:
         kind = data_class(node)
         lang = self.paper.lang
         if kind == "value":
-            expr = values.parse(node["c"][1], where)
-            data = self.dataset(expr.dataset, where)
-            return {"t": "Str", "c": values.evaluate(expr, data, lang, where)}
+            return self.value(node["c"][1], where)
         ident, _classes, pairs = node["c"][0]
         kvs = {k: v for k, v in pairs if k != LINE_KEY}
         if kind == "table":
-            blocks = tables.render_table(self.csv(kvs.get("src", ""), where), kvs, lang, where)
+            tables.check_options(kvs, tables.TABLE_OPTIONS, "a .table", where)
+            data = self.read(kvs, where)
+            blocks = tables.render_table(data, kvs, lang, where, self.explained,
+                                         self.mark if self.origins is not None else None)
         elif kind == "chart":
-            chart = charts.chart_data(self.csv(kvs.get("src", ""), where), kvs, where)
-            blocks = self.chart(chart, kvs, where)
+            tables.check_options(kvs, charts.CHART_OPTIONS, "a .chart", where)
+            data = self.read(kvs, where)
+            blocks = self.chart(charts.chart_data(data, kvs, where), kvs, where, data)
         else:
             blocks = analysis_mod.render_analysis(
                 self.analysis(where), kvs, lang, where,
@@ -149,12 +198,15 @@ def _may_hold_data(chapter: Chapter) -> bool:
         return True  # walk it: the reader has reported what is wrong with the file
 
 
-def expand_data(paper: Paper, chapters: list[Chapter], render: bool = True) -> list[Problem]:
-    """Expand every chapter in place; return the problems (bad data, bad options)."""
+def expand_data(paper: Paper, chapters: list[Chapter], render: bool = True,
+                origins: dict[str, dict[str, Any]] | None = None) -> list[Problem]:
+    """Expand every chapter in place; return the problems (bad data, bad options). With
+    *origins* (a reviewer copy), generated cells and numbers get bookmarks, and *origins*
+    maps each bookmark id to where its content comes from."""
     chapters = [c for c in chapters if _may_hold_data(c)]
     if not any(data_class(n) for c in chapters for n in ast.iter_nodes(c.blocks)):
         return []
-    expander = Expander(paper, render)
+    expander = Expander(paper, render, origins)
     for chapter in chapters:
         expander.expand(chapter)
     return expander.problems

@@ -17,9 +17,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from papier.data.csvfile import DataError, DataTable
+from papier.data.datatable import DataTable
+from papier.data.formats import ColumnFormat
 from papier.data.numbers import format_number, format_percent
-from papier.errors import Problem
+from papier.errors import DataError, Problem
 
 FUNCTIONS = ("sum", "count", "mean", "min", "max", "share", "value")
 _EXPR = re.compile(r"""^=\s*(?P<func>[a-z]+)\s*\(\s*(?P<data>[\w-]+)
@@ -66,9 +67,8 @@ def parse(code: str, where: tuple[str, int]) -> Expression:
     return Expression(func, match["data"], column, filters, decimals)
 
 
-def evaluate(expr: Expression, data: DataTable, lang: str, where: tuple[str, int]) -> str:
-    """The formatted value; DataError for a missing column, a cell that is not a number, a
-    condition that matches no row (or, for value, more than one)."""
+def select(expr: Expression, data: DataTable, where: tuple[str, int]) -> list[int]:
+    """The rows the conditions pick; DataError if none does."""
     selected = list(range(len(data.rows)))
     for name, wanted in expr.filters:
         index = data.column_index(name, where)
@@ -76,7 +76,14 @@ def evaluate(expr: Expression, data: DataTable, lang: str, where: tuple[str, int
         if not selected:
             raise DataError(Problem(where[0], where[1], (
                 f"no row of {data.shown} has {data.header[index]}={wanted}; check the spelling "
-                "against the CSV")))
+                "against the data file")))
+    return selected
+
+
+def evaluate(expr: Expression, data: DataTable, lang: str, where: tuple[str, int]) -> str:
+    """The formatted value; DataError for a missing column, a cell that is not a number, a
+    condition that matches no row (or, for value, more than one)."""
+    selected = select(expr, data, where)
     if expr.func == "count":
         if expr.column is not None:
             index = data.column_index(expr.column, where)
@@ -84,6 +91,9 @@ def evaluate(expr: Expression, data: DataTable, lang: str, where: tuple[str, int
         return format_number(len(selected), 0, lang)
     assert expr.column is not None
     numbers = data.numbers(expr.column, where)
+    marks = data.marks(expr.column)
+    if expr.func == "value" and len(selected) == 1 and numbers[selected[0]] is None and marks[selected[0]]:
+        return marks[selected[0]]  # a special value: '.' is what the statistics say
     picked = [n for n in (numbers[i] for i in selected) if n is not None]
     values = [n.value for n in picked]
     written = max((n.decimals for n in picked), default=0)
@@ -103,6 +113,13 @@ def evaluate(expr: Expression, data: DataTable, lang: str, where: tuple[str, int
         "sum": sum, "min": min, "max": max, "value": lambda v: v[0],
         "mean": lambda v: sum(v) / len(v)}
     result = reducers[expr.func](values)
-    decimals = expr.decimals if expr.decimals is not None else (
-        max(written, 1) if expr.func == "mean" and not result.is_integer() else written)
-    return format_number(result, decimals, lang)
+    fmt = data.fmt(expr.column)  # a workbook's cell format: 12,5 %, 1.234 €
+    if expr.decimals is not None:
+        decimals = expr.decimals
+    elif fmt is not None and (fmt.decimals is not None or fmt.kind == "%"):
+        decimals = data.decimals(expr.column)
+    else:
+        decimals = max(written, 1) if expr.func == "mean" and not result.is_integer() else written
+    if fmt is None:
+        return format_number(result, decimals, lang)
+    return ColumnFormat(fmt.kind, decimals, fmt.kind == "%").show(result, lang)

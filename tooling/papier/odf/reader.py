@@ -28,7 +28,7 @@ from papier.ooxml.package import UnreadableFile, parse
 from papier.ooxml.reader import Reading, comment_at, reading_of, threads
 from papier.ooxml.story import (
     COMMENT_SPECIAL,
-    PAPIER_BOOKMARK,
+    TRACKED,
     CommentPlace,
     Revision,
     State,
@@ -296,12 +296,12 @@ class OdfWalker(StoryWalker):
         if el.tag in (BOOKMARK_START, BOOKMARK):
             if name.startswith("blk-"):
                 st.open_block(name, name)
-            elif name.startswith(PAPIER_BOOKMARK):
+            elif name.startswith(TRACKED):
                 self.bookmarks[name] = self._place(st)
         if el.tag in (BOOKMARK_END, BOOKMARK):
             if el.tag == BOOKMARK_END:
                 st.blocks.pop(name, None)
-            mine = self.bookmarks.get(name) if name.startswith(PAPIER_BOOKMARK) else None
+            mine = self.bookmarks.get(name) if name.startswith(TRACKED) else None
             if mine is not None and mine.open:
                 self._end(mine, st)
 

@@ -24,6 +24,8 @@ SPECIAL = {"tab": " ", "ptab": " ", "br": " ", "cr": " ", "noBreakHyphen": "\u20
 # in a comment, where line breaks are kept
 COMMENT_SPECIAL = {**SPECIAL, "tab": "\t", "ptab": "\t", "br": "\n", "cr": "\n"}
 PAPIER_BOOKMARK = "_papier"  # bookmarks papier sets around what it wrote into a file
+DATA_BOOKMARK = "dat-"  # around a table cell or number generated from data (papier.data.origins)
+TRACKED = (PAPIER_BOOKMARK, DATA_BOOKMARK)  # bookmarks whose place the reading keeps
 HEADING_STYLE = re.compile(r"^(heading|berschrift|title)\s*\d*$", re.I)
 
 
@@ -122,7 +124,7 @@ class StoryWalker:
         self.comments: dict[str, CommentPlace] = {}
         self.refs: dict[str, int] = {}  # comment id -> paragraph of its w:commentReference
         self.note_refs: dict[tuple[str, str], int] = {}  # (kind, note id) -> paragraph
-        self.bookmarks: dict[str, CommentPlace] = {}  # papier's own (_papier…) bookmarks by name
+        self.bookmarks: dict[str, CommentPlace] = {}  # papier's own (_papier…, dat-…) bookmarks by name
         self._bookmark_ids: dict[str, str] = {}
         self._serial = 0
         self._section = ""
@@ -201,7 +203,7 @@ class StoryWalker:
             bookmark = n.attr(el, "name")
             if bookmark.startswith("blk-"):
                 st.open_block(n.attr(el, "id"), bookmark)
-            elif bookmark.startswith(PAPIER_BOOKMARK):
+            elif bookmark.startswith(TRACKED):
                 self._bookmark_ids[n.attr(el, "id")] = bookmark
                 self.bookmarks[bookmark] = self._place(st)
         elif name == "bookmarkEnd":

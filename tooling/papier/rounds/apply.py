@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from papier import fsutil
+from papier.data.origins import describe
 from papier.paper import load_paper
 from papier.rounds.items import APPLICABLE, Decision, Item, Kind, items_of
 from papier.rounds.placing import HEADING_NUMBER, balanced, escape, locate, plain, widen, words
@@ -255,6 +256,13 @@ def apply(ws: Workspace, slug: str, ids: list[str] | None = None,
         edits: dict[str, list[Edit]] = {}
         files: dict[str, _File] = {}
         for item in _selected(items, wanted, report):
+            origin = item.anchor.record.get("data")
+            if origin:
+                report.refused.append((item.id, (
+                    f"changes a value generated from data: {describe(origin)}; change it in the "
+                    "data file (the next build takes it into table, chart and text), then mark "
+                    f"it with: papier round apply {slug} {item.id} --by-hand")))
+                continue
             record = anchors.get(item.anchor.block)
             if record is None:
                 report.refused.append((item.id, "has no place in the text (unanchored); apply it by "

@@ -45,6 +45,7 @@ class FileResult:
     astray: int = 0  # PDF annotations whose words are not in the text as sent
     clashes: int = 0  # PDF changes over other changes there, kept as comments
     verdict: Verdict | None = None  # a Gesamtfassung: the team's decisions read back
+    data: int = 0  # items on table cells or numbers generated from data files
 
 
 def collect_warnings(result: FileResult) -> list[str]:
@@ -72,6 +73,10 @@ def collect_warnings(result: FileResult) -> list[str]:
     if result.formatting:
         out.append(f"{result.path}: {result.formatting} formatting change(s) not taken (formatting "
                    "comes from the template)")
+    if result.data:
+        out.append(f"{result.path}: {result.data} item(s) are on table cells or numbers generated from "
+                   "data files; the matrix names the file, row and column: change the data there, "
+                   "not the text")
     if result.rows:
         out.append(f"{result.path}: {result.rows} table row(s) inserted or deleted; their text is in "
                    "the items, but new or removed rows must be made in the Markdown table by hand")
@@ -118,8 +123,10 @@ class Anchorer:
     """Block bookmark first, fuzzy text match against the version sent second; footnotes
     to their definition line, new paragraphs after the block they follow."""
 
-    def __init__(self, anchors: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, anchors: dict[str, dict[str, Any]],
+                 origins: dict[str, dict[str, Any]] | None = None) -> None:
         self.anchors = anchors
+        self.origins = origins or {}
         self.by_text: dict[str, str] = {}
         for ident, anchor in anchors.items():
             if not ident.startswith("fn-"):
@@ -213,12 +220,38 @@ class Anchorer:
             if item.whole_paragraph and item.kind == "insertion" and item.paragraph is not None \
                     and item.paragraph + 1 < len(reading.paragraphs):
                 out["list"] = reading.paragraphs[item.paragraph + 1].listed
+        origin = self.data_origin(item, reading)
+        if origin is not None:
+            out["data"] = origin
         if item.kind == "move" and item.to_paragraph is not None:
             to_ident, _ = self.block_of(reading.paragraphs[item.to_paragraph], reading)
             target = self.anchors.get(to_ident or "", {})
             out["to"] = {"file": target.get("file", ""), "line": target.get("line", 0),
                          "block": to_ident or ""}
         return out
+
+
+    def data_origin(self, item: Found, reading: Reading) -> dict[str, Any] | None:
+        """The data file, line or cell and column of a generated table cell or number the
+        item changes (a comment: that it is on), from the dat- bookmark around it."""
+        if not self.origins or item.paragraph is None:
+            return None
+        story = reading.paragraphs[item.paragraph].story
+        start, end = item.offset, item.offset + item.length
+        for name, (where, offset, length) in reading.bookmarks.items():
+            origin = self.origins.get(name)
+            if origin is None or where != story:
+                continue
+            stop = offset + length
+            if item.kind == "comment":
+                hit = offset <= start and end <= stop and length > 0
+            elif item.length:
+                hit = start < stop and offset < end
+            else:  # an insertion: inside a number, or anywhere in a table cell
+                hit = offset < start < stop or ("expression" not in origin and offset <= start <= stop)
+            if hit:
+                return dict(origin)
+        return None
 
 
 def find_again(item: Item, reading: Reading, taken: set[int]) -> Found | None:
@@ -303,6 +336,7 @@ class _Ledger:
         for item in reading.found:
             anchor = anchorer.anchor(item, reading)
             result.unplaced += not anchor["file"]
+            result.data += "data" in anchor
             entry = _entry(item, who, anchor, {**source, "docx_id": item.docx_id})
             base = _key(entry)
             key = (*base, in_file[base])
@@ -351,7 +385,7 @@ def collect(ws: Workspace, slug: str, files: list[Path], reviewer: str | None = 
     A Gesamtfassung (papier round merge) brings the team's decisions instead of new items."""
     paper = load_paper(ws, slug)
     rnd = open_round_of(paper)
-    anchorer = Anchorer(rnd.anchors())
+    anchorer = Anchorer(rnd.anchors(), rnd.origins())
     read = [_read(rnd, path, reviewer) for path in files]
     results = [result for result, _data, _reading in read]
     with locked(rnd.folder):

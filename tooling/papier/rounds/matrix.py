@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from papier import fsutil, i18n
+from papier.data.origins import describe
 from papier.paper import load_paper
 from papier.rounds.decisions import position
 from papier.rounds.store import Round, latest_round, load_items
@@ -63,6 +64,9 @@ def suggestion(entry: Any) -> str:
 
 
 def _where(anchor: dict[str, Any]) -> str:
+    if anchor.get("data"):  # a generated table cell or number: where its value comes from
+        section = str(anchor.get("section") or "")
+        return "\n".join(x for x in (section, f"Daten: {describe(anchor['data'])}") if x)
     if anchor.get("file"):
         return f"{anchor.get('section') or ''}\n{anchor.get('file')}:{anchor.get('line')}".strip()
     part = str(anchor.get("part") or "")

@@ -29,6 +29,7 @@ from papier.rounds.store import (
     round_dir,
     round_numbers,
     write_anchors,
+    write_origins,
 )
 from papier.stamp import Stamp, page_footer
 from papier.versions import head_commit, source_state
@@ -195,6 +196,8 @@ def open_round(ws: Workspace, slug: str, reviewers_file: Path, deadline: dt.date
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     write_anchors(staging, anchors)
+    if assembled.origins:
+        write_origins(staging, assembled.origins)
     shutil.copyfile(base, staging / SENT)  # the Gesamtfassung starts from exactly this text
     os.chmod(staging / SENT, 0o666 & ~fsutil.umask())
     record = new_map({

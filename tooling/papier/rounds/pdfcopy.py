@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from papier import pandoc_ast as ast
+from papier.ooxml.story import DATA_BOOKMARK
 from papier.writers import Context
 from papier.writers.pdf import ReviewMarks, TypstSession, typst_source
 
@@ -43,9 +44,9 @@ def _unanchored(blocks: list[ast.Node]) -> list[ast.Node]:
     which in Typst would only add blocks the paper's layout does not have."""
 
     def unwrap(node: ast.Node) -> list[ast.Node] | None:
-        if node["t"] == "Div":
+        if node["t"] in ("Div", "Span"):  # Spans: generated numbers (dat-…)
             (ident, classes, kvs), children = node["c"]
-            if ident.startswith("blk-") and not classes and not kvs:
+            if ident.startswith(("blk-", DATA_BOOKMARK)) and not classes and not kvs:
                 return list(children)
         return None
 

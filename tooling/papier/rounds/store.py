@@ -65,12 +65,26 @@ class Round:
     def save(self) -> None:
         yamlio.dump(self.folder / "round.yaml", self.data)
 
+    def origins(self) -> dict[str, dict[str, Any]]:
+        """Generated cells and numbers of the copies sent: bookmark id -> data origin."""
+        path = self.folder / "data.json"
+        if not path.is_file():
+            return {}
+        data: dict[str, dict[str, Any]] = json.loads(path.read_text("utf-8"))
+        return data
+
     def anchors(self) -> dict[str, dict[str, Any]]:
         path = self.folder / "anchors.json"
         if not path.is_file():
             return {}
         data: dict[str, dict[str, Any]] = json.loads(path.read_text("utf-8"))
         return data
+
+
+def write_origins(folder: Path, origins: dict[str, dict[str, Any]]) -> None:
+    """data.json: the bookmark id of each table cell and number generated from data -> the
+    data file, line or sheet and cell, and column it came from."""
+    fsutil.write_text(folder / "data.json", json.dumps(origins, ensure_ascii=False, indent=1))
 
 
 def write_anchors(folder: Path, anchors: dict[str, dict[str, Any]]) -> None:

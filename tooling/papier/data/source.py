@@ -1,0 +1,19 @@
+"""One entry for every kind of data file: CSV, Excel and LibreOffice Calc workbooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from papier.data.csvfile import csv_grid
+from papier.data.datatable import DataTable
+from papier.data.layout import PLAIN, ReadOptions, table_from_grid
+from papier.data.workbook import SUFFIXES, is_workbook, workbook_grid
+
+DATA_SUFFIXES = (".csv", ".txt", ".tsv", *SUFFIXES)
+
+
+def read_table(path: Path, shown: str, options: ReadOptions = PLAIN) -> DataTable:
+    """The table in *path* (a CSV file or a workbook's sheet); DataError naming the file
+    and line, or the sheet and cell, for what the author must fix."""
+    grid = workbook_grid(path, shown, options) if is_workbook(path) else csv_grid(path, shown)
+    return table_from_grid(grid, path, shown, options)
