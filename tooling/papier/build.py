@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -150,13 +151,22 @@ def build(ws: Workspace, slugs: list[str] | None = None, formats: Iterable[str] 
                 report(result)
 
     workers = max(1, min(len(names), os.cpu_count() or 1))
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if workers > 1 and _may_fork():
         return _in_processes(ws, names, formats, final, target, locked_report, subdir, workers)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="paper") as pool:
         batches = pool.map(
             lambda slug: build_paper(ws, brand, slug, formats, final, target, locked_report, subdir),
             names)
         return [r for batch in batches for r in batch]
+
+
+def _may_fork() -> bool:
+    """Forking is safe only from a process with one thread and without Typst loaded (Typst
+    keeps threads of its own that a forked child does not have: its compile would wait for
+    them forever). The CLI forks before it loads Typst; tests and other long-running callers
+    get threads."""
+    return ("fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+            and "typst" not in sys.modules)
 
 
 def _in_processes(ws: Workspace, names: list[str], formats: list[str], final: bool, target: Path,
