@@ -225,6 +225,26 @@ def test_papers_build_in_a_process_each_and_a_broken_one_stops_only_itself(works
         assert len(processes) >= 1 and "typst: compile PDF" in done.stderr, done.stderr
 
 
+def test_a_build_in_a_process_that_has_typst_loaded_uses_threads(workspace: Workspace,
+                                                                  tmp_path: Path) -> None:
+    """A caller that has already compiled with Typst (tests, the preview, a release building
+    several versions) must not fork: the child would wait forever for Typst's threads. Its
+    papers are built in threads, completely."""
+    import threading  # noqa: PLC0415
+
+    from papier.build import build  # noqa: PLC0415
+
+    import typst  # noqa: PLC0415
+
+    (tmp_path / "a.typ").write_text("Hallo", "utf-8")
+    assert typst.compile(str(tmp_path / "a.typ")).startswith(b"%PDF")  # Typst's threads run
+    before = threading.active_count()
+    results = build(workspace, formats=["pdf"])
+    assert [r.slug for r in results] == sorted([POSITION, ANALYSIS]) and all(r.ok for r in results)
+    assert all(r.path is not None and r.path.stat().st_size > 10_000 for r in results)
+    assert threading.active_count() == before  # no worker left behind
+
+
 @pytest.mark.parametrize("positions", [True, False])
 def test_chapters_read_together_read_as_each_alone(positions: bool) -> None:
     """pandoc as a Lua interpreter reads many chapters in one process, each exactly as

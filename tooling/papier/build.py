@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -176,7 +177,7 @@ def _in_processes(ws: Workspace, names: list[str], formats: list[str], final: bo
     Each paper's results are reported when it is done; the order of the list is the papers'."""
     done: dict[str, list[Result]] = {}
     context = multiprocessing.get_context("fork")  # nothing to import again, nothing to pickle
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent) as pool:
         futures = {pool.submit(_build_one, ws, slug, formats, final, target, subdir): slug
                    for slug in names}
         for future in as_completed(futures):
@@ -186,6 +187,20 @@ def _in_processes(ws: Workspace, names: list[str], formats: list[str], final: bo
                 report(result)
             done[futures[future]] = results
     return [r for slug in names for r in done[slug]]
+
+
+def _die_with_parent() -> None:
+    """A worker ends when papier ends, however papier ends (killed, or a test's time limit):
+    left running, it would hold papier's output open and its caller would wait for it."""
+    if sys.platform.startswith("linux"):
+        import ctypes  # noqa: PLC0415 - only in workers
+        import signal  # noqa: PLC0415
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        parent = multiprocessing.parent_process()
+        if parent is not None and parent.pid != os.getppid():  # papier ended before that
+            os._exit(1)
 
 
 def _build_one(ws: Workspace, slug: str, formats: list[str], final: bool, target: Path,
