@@ -230,11 +230,11 @@ def test_a_build_in_a_process_that_has_typst_loaded_uses_threads(workspace: Work
     """A caller that has already compiled with Typst (tests, the preview, a release building
     several versions) must not fork: the child would wait forever for Typst's threads. Its
     papers are built in threads, completely."""
-    import threading  # noqa: PLC0415
+    import threading
 
-    from papier.build import build  # noqa: PLC0415
+    import typst
 
-    import typst  # noqa: PLC0415
+    from papier.build import build
 
     (tmp_path / "a.typ").write_text("Hallo", "utf-8")
     assert typst.compile(str(tmp_path / "a.typ")).startswith(b"%PDF")  # Typst's threads run
