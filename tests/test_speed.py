@@ -4,6 +4,7 @@ validation never hides a broken paper.yaml, and `--profile` shows where the time
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -119,6 +120,17 @@ def test_a_damaged_block_cache_is_rebuilt(workspace: Workspace, tmp_path: Path) 
     pdf._BLOCK_MEMO.clear()
     assert pdf.typst_source(ctx) == _whole(ctx)
     (tmp_path / pdf.BLOCKS_FILE).write_text('{"nonsense": 1}', "utf-8")
+    assert pdf.typst_source(ctx) == _whole(ctx)
+    (tmp_path / pdf.BLOCKS_FILE).write_text("[1, 2]", "utf-8")
+    assert pdf.typst_source(ctx) == _whole(ctx)
+    # the template around the body: JSON of another shape, and a frame without the body's place
+    frame = tmp_path / "typst-frame.json"
+    frame.write_text("[]", "utf-8")
+    pdf._TEMPLATE_MEMO.clear()
+    assert pdf.typst_source(ctx) == _whole(ctx)
+    key = next(iter(json.loads(frame.read_text("utf-8"))))
+    frame.write_text(json.dumps({key: "kaputt"}), "utf-8")
+    pdf._TEMPLATE_MEMO.clear()
     assert pdf.typst_source(ctx) == _whole(ctx)
 
 

@@ -201,10 +201,7 @@ def typst_body(ctx: Context) -> str:
     salt = f"{tool_fingerprint()} {ctx.paper.workspace.root.resolve()}"
     keys = [hashlib.sha256(f"{salt} {json.dumps(b)}".encode()).hexdigest()[:32] for b in blocks]
     store = ctx.work_dir / BLOCKS_FILE
-    try:
-        known: dict[str, str] = json.loads(store.read_text("utf-8")) if store.is_file() else {}
-    except (OSError, ValueError):
-        known = {}  # a damaged cache is rebuilt, never trusted
+    known = _stored(store)
     with _MEMO_LOCK:
         known = {**_BLOCK_MEMO, **known}
     pieces: dict[str, str] = {}
@@ -264,23 +261,31 @@ def typst_source(ctx: Context, body: str | None = None) -> str:
            "blocks": [ast.raw_block("typst", _BODY)]}
     frame_of = f"{tool_fingerprint()} {template.read_text('utf-8')} {json.dumps(doc)}"
     key = hashlib.sha256(frame_of.encode()).hexdigest()
-    frame = _TEMPLATE_MEMO.get(key)
     store = ctx.work_dir / "typst-frame.json"
-    if frame is None:
-        with contextlib.suppress(OSError, ValueError):
-            stored = json.loads(store.read_text("utf-8"))
-            frame = stored["frame"] if stored.get("key") == key else None
-    if frame is None:
+    frame = _TEMPLATE_MEMO.get(key) or _stored(store).get(key)
+    if frame is None or frame.count(_BODY) != 1:  # not made yet, or a damaged cache
         frame = _tight_captions(pandoc.write(doc, "typst", [f"--template={template}"],
                                              paper.rel(paper.yaml_path)).decode("utf-8"))
         if frame.count(_BODY) != 1:
             raise ToolError("pandoc", f"{template.name} must contain $body$ exactly once",
                             paper.rel(template))
         with contextlib.suppress(OSError):
-            fsutil.write_text(store, json.dumps({"key": key, "frame": frame}, ensure_ascii=False))
+            fsutil.write_text(store, json.dumps({key: frame}, ensure_ascii=False))
     _TEMPLATE_MEMO[key] = frame
     before, after = frame.split(_BODY)
     return before + body + after
+
+
+def _stored(path: Path) -> dict[str, str]:
+    """A cache file of this writer (key -> Typst markup); a missing or damaged one is empty:
+    rebuilt, never trusted."""
+    try:
+        found = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
+        return {}
+    return found
 
 
 def _tight_captions(source: str) -> str:
