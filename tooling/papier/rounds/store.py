@@ -67,14 +67,14 @@ class Round:
 
     def origins(self) -> dict[str, dict[str, Any]]:
         """Generated cells and numbers of the copies sent: bookmark id -> data origin."""
-        path = self.folder / "data.json"
-        if not path.is_file():
-            return {}
-        data: dict[str, dict[str, Any]] = json.loads(path.read_text("utf-8"))
-        return data
+        return self._json("data.json")
 
     def anchors(self) -> dict[str, dict[str, Any]]:
-        path = self.folder / "anchors.json"
+        """Block id -> where the block stood in the text as sent."""
+        return self._json("anchors.json")
+
+    def _json(self, name: str) -> dict[str, dict[str, Any]]:
+        path = self.folder / name
         if not path.is_file():
             return {}
         data: dict[str, dict[str, Any]] = json.loads(path.read_text("utf-8"))
@@ -84,12 +84,16 @@ class Round:
 def write_origins(folder: Path, origins: dict[str, dict[str, Any]]) -> None:
     """data.json: the bookmark id of each table cell and number generated from data -> the
     data file, line or sheet and cell, and column it came from."""
-    fsutil.write_text(folder / "data.json", json.dumps(origins, ensure_ascii=False, indent=1))
+    _write_json(folder / "data.json", origins)
 
 
 def write_anchors(folder: Path, anchors: dict[str, dict[str, Any]]) -> None:
     """anchors.json: block id -> file, line, end_line, section, text and source as sent."""
-    fsutil.write_text(folder / "anchors.json", json.dumps(anchors, ensure_ascii=False, indent=1))
+    _write_json(folder / "anchors.json", anchors)
+
+
+def _write_json(path: Path, data: dict[str, dict[str, Any]]) -> None:
+    fsutil.write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def round_dir(paper: Paper, number: int) -> Path:
