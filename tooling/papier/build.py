@@ -153,7 +153,7 @@ def build(ws: Workspace, slugs: list[str] | None = None, formats: Iterable[str] 
 
     workers = max(1, min(len(names), os.cpu_count() or 1))
     if workers > 1 and _may_fork():
-        return _in_processes(ws, names, formats, final, target, locked_report, subdir, workers)
+        return _in_processes(ws, brand, names, formats, final, target, locked_report, subdir, workers)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="paper") as pool:
         batches = pool.map(
             lambda slug: build_paper(ws, brand, slug, formats, final, target, locked_report, subdir),
@@ -170,15 +170,16 @@ def _may_fork() -> bool:
             and "typst" not in sys.modules)
 
 
-def _in_processes(ws: Workspace, names: list[str], formats: list[str], final: bool, target: Path,
-                  report: Callable[[Result], None], subdir: str, workers: int) -> list[Result]:
+def _in_processes(ws: Workspace, brand: Brand, names: list[str], formats: list[str], final: bool,
+                  target: Path, report: Callable[[Result], None], subdir: str,
+                  workers: int) -> list[Result]:
     """Papers built in a process per core: assembling and the writers' Python work hold the
     GIL, so threads of one process build two papers hardly faster than one after the other.
     Each paper's results are reported when it is done; the order of the list is the papers'."""
     done: dict[str, list[Result]] = {}
     context = multiprocessing.get_context("fork")  # nothing to import again, nothing to pickle
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent) as pool:
-        futures = {pool.submit(_build_one, ws, slug, formats, final, target, subdir): slug
+        futures = {pool.submit(_build_one, ws, brand, slug, formats, final, target, subdir): slug
                    for slug in names}
         for future in as_completed(futures):
             results, stages = future.result()
@@ -203,14 +204,11 @@ def _die_with_parent() -> None:
             os._exit(1)
 
 
-def _build_one(ws: Workspace, slug: str, formats: list[str], final: bool, target: Path,
+def _build_one(ws: Workspace, brand: Brand, slug: str, formats: list[str], final: bool, target: Path,
                subdir: str) -> tuple[list[Result], list[profile.Stage]]:
-    """One paper in a worker process: its results and the stages it timed."""
+    """One paper in a worker process (with the parent's brand.yaml, read once): its results
+    and the stages it timed."""
     profile.taken()  # what the parent had timed before the fork is the parent's
-    try:
-        brand = load_brand(ws)
-    except PapierError as exc:
-        return [Result(slug, fmt, None, 0.0, error=str(exc)) for fmt in formats], profile.taken()
     results = build_paper(ws, brand, slug, formats, final, target, lambda _r: None, subdir)
     return results, profile.taken()
 

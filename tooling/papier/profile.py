@@ -38,10 +38,6 @@ def enable() -> None:
     _enabled = True
 
 
-def enabled() -> bool:
-    return _enabled
-
-
 @contextmanager
 def stage(name: str) -> Iterator[None]:
     """Time the block as the stage *name* in the current thread."""

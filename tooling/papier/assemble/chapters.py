@@ -29,13 +29,13 @@ def read_chapters(paper: Paper, anchors: bool = False, positions: bool = True) -
     return [_chapter_from_json(path, stored[path]) for path in paper.chapters]
 
 
-def prefetch(papers: list[Paper], positions: bool = False) -> None:
-    """Read the chapters of all *papers* that are not cached yet, in as few pandoc processes
-    as there are cores (`papier check` and `build` of many papers): each paper's own
+def prefetch(papers: list[Paper]) -> None:
+    """Read the chapters of all *papers* that are not cached yet, without source positions,
+    in as few pandoc processes as there are cores (`papier check`): each paper's own
     `read_chapters` then finds them in memory."""
-    todo = [item for paper in papers for item in _look_up(paper, False, positions)[1]]
+    todo = [item for paper in papers for item in _look_up(paper, False, False)[1]]
     if papers:
-        _read(papers[0], todo, positions, {})
+        _read(papers[0], todo, False, {})
 
 
 Todo = list[tuple[str, ChapterReader]]  # cache key, reader of a chapter not read yet
