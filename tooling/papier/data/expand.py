@@ -19,8 +19,7 @@ from papier.data import charts, tables, values
 from papier.data.datatable import DataTable
 from papier.data.layout import ReadOptions, read_options
 from papier.data.origins import DATA_BOOKMARK
-from papier.data.source import DATA_SUFFIXES, read_table
-from papier.data.workbook import is_workbook
+from papier.data.source import DATA_SUFFIXES, is_workbook, read_table
 from papier.document import Chapter
 from papier.errors import DataError, Problem
 from papier.paper import Paper

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from papier.ooxml.story import DATA_BOOKMARK
+from papier.ooxml import DATA_BOOKMARK
 
 __all__ = ["DATA_BOOKMARK", "describe"]
 

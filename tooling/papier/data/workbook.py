@@ -32,7 +32,6 @@ from papier.data.numbers import Number
 from papier.errors import DataError, Problem, UnreadableFile
 from papier.ooxml.package import MAX_PART, PARSER, checked_xml, entries, read_part
 
-SUFFIXES = (".xlsx", ".xlsm", ".ods")
 MAX_BYTES = 100 * 1024 * 1024
 MAX_COLUMNS = 16384  # Excel's last column, XFD
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -442,7 +441,3 @@ def workbook_grid(path: Path, shown: str, options: ReadOptions) -> Grid:
     if path.suffix.lower() == ".ods":
         return ods_grid(path, shown, options)
     return xlsx_grid(path, shown, options)
-
-
-def is_workbook(path: Path | str) -> bool:
-    return str(path).lower().endswith(SUFFIXES)

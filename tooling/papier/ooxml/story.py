@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from papier.ooxml import DATA_BOOKMARK
 from papier.ooxml.names import MC, Names
 
 REVISION_KINDS = ("ins", "del", "moveFrom", "moveTo")
@@ -24,7 +25,6 @@ SPECIAL = {"tab": " ", "ptab": " ", "br": " ", "cr": " ", "noBreakHyphen": "\u20
 # in a comment, where line breaks are kept
 COMMENT_SPECIAL = {**SPECIAL, "tab": "\t", "ptab": "\t", "br": "\n", "cr": "\n"}
 PAPIER_BOOKMARK = "_papier"  # bookmarks papier sets around what it wrote into a file
-DATA_BOOKMARK = "dat-"  # around a table cell or number generated from data (papier.data.origins)
 TRACKED = (PAPIER_BOOKMARK, DATA_BOOKMARK)  # bookmarks whose place the reading keeps
 HEADING_STYLE = re.compile(r"^(heading|berschrift|title)\s*\d*$", re.I)
 

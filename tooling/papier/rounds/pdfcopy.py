@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from papier import pandoc_ast as ast
-from papier.ooxml.story import DATA_BOOKMARK
+from papier.ooxml import DATA_BOOKMARK
 from papier.writers import Context
 from papier.writers.pdf import ReviewMarks, TypstSession, typst_source
 
