@@ -23,8 +23,10 @@ FORMATS = ("text", "json", "github", "gitlab")
 
 
 def check_paper(ws: Workspace, slug: str,
-                read: tuple[Paper | None, list[Problem]] | None = None) -> list[Problem]:
-    """Every problem of one paper (*read*: its paper.yaml, when already read)."""
+                read: tuple[Paper | None, list[Problem]] | None = None,
+                language: list[Problem] | None = None) -> list[Problem]:
+    """Every problem of one paper (*read*: its paper.yaml, when already read; *language*:
+    its language findings, when already checked)."""
     paper, problems = read or read_paper(ws, slug)
     if paper is not None:
         # read without source positions (five times less to read); only a paper with
@@ -39,7 +41,7 @@ def check_paper(ws: Workspace, slug: str,
         analysis_file = paper.folder / FILE
         if analysis_file.is_file():
             problems += load_analysis(ws, analysis_file, paper.rel(analysis_file))[1]
-        problems += check_language(paper)
+        problems += check_language(paper) if language is None else language
         lic = imprint.licence(paper.license, paper.license_url)
         if lic is not None and not lic.url:
             problems.append(Problem(
@@ -73,10 +75,18 @@ def check(ws: Workspace, slugs: list[str] | None = None) -> list[Problem]:
     for slug in names:
         ws.paper_dir(slug)
     read = {slug: read_paper(ws, slug) for slug in names}
-    with profile.stage("read every paper's new chapters"):
-        prefetch([paper for paper, _problems in read.values() if paper is not None])
+    papers = {slug: paper for slug, (paper, _problems) in read.items() if paper is not None}
+
+    def language() -> dict[str, list[Problem]]:
+        with profile.stage("language checks"):
+            return {slug: check_language(paper) for slug, paper in papers.items()}
+
+    # the language checks need the text only: they run while pandoc reads the new chapters
+    with profile.stage("pandoc reads every paper's new chapters; language checks meanwhile"):
+        checked = prefetch(list(papers.values()), language)
     with ThreadPoolExecutor(max_workers=4, thread_name_prefix="paper") as pool:
-        found = [p for problems in pool.map(lambda s: check_paper(ws, s, read[s]), names) for p in problems]
+        found = [p for problems in pool.map(lambda s: check_paper(ws, s, read[s], checked.get(s)), names)
+                 for p in problems]
     return check_brand(ws) + found
 
 

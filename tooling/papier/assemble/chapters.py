@@ -7,9 +7,11 @@ import contextlib
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
+from typing import TypeVar
 
 from papier import fsutil, pandoc
 from papier.assemble.reader import ChapterReader
@@ -29,15 +31,21 @@ def read_chapters(paper: Paper, anchors: bool = False, positions: bool = True) -
     return [_chapter_from_json(path, stored[path]) for path in paper.chapters]
 
 
-def prefetch(papers: list[Paper]) -> None:
+def prefetch(papers: list[Paper], meanwhile: Callable[[], T]) -> T:
     """Read the chapters of all *papers* that are not cached yet, without source positions,
     in as few pandoc processes as there are cores (`papier check`): each paper's own
-    `read_chapters` then finds them in memory."""
+    `read_chapters` then finds them in memory. While pandoc reads, this thread runs
+    *meanwhile* (work that needs no chapter read) and returns its result."""
     todo = [item for paper in papers for item in _look_up(paper, False, False)[1]]
-    if papers:
-        _read(papers[0], todo, False, {})
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch") as pool:
+        reading = pool.submit(_read, papers[0], todo, False, {}) if todo else None
+        result = meanwhile()
+        if reading is not None:
+            reading.result()
+    return result
 
 
+T = TypeVar("T")
 Todo = list[tuple[str, ChapterReader]]  # cache key, reader of a chapter not read yet
 
 
