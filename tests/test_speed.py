@@ -270,3 +270,23 @@ def test_chapters_read_together_read_as_each_alone(positions: bool) -> None:
     assert together == alone
     ids = [b["c"][1][0] for doc in together[-2:] for b in doc["blocks"] if b["t"] == "Header"]
     assert ids == ["einleitung", "einleitung"]  # not einleitung-1: each text on its own
+
+
+def test_a_pandoc_without_runtime_options_runs_without_them(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """papier asks pandoc's runtime for a smaller heap (+RTS -H32m); a pandoc built without
+    runtime options refuses any +RTS: papier then runs it without, and stays so."""
+    fake = tmp_path / "pandoc"
+    calls = tmp_path / "calls"
+    fake.write_text(f"#!{sys.executable}\n"
+                    "import sys\n"
+                    f"open({str(calls)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+                    "if '+RTS' in sys.argv:\n"
+                    "    sys.exit('pandoc: Most RTS options are disabled.')\n"
+                    "sys.stdout.write(sys.stdin.read().upper())\n", "utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(pandoc, "executable", lambda: str(fake))
+    monkeypatch.setattr(pandoc, "_RTS", list(pandoc._RTS))
+    assert pandoc.run(["-t", "plain"], b"hallo") == b"HALLO"
+    assert pandoc.run(["-t", "plain"], b"welt") == b"WELT"
+    assert calls.read_text("utf-8").splitlines() == ["+RTS -H32m -RTS -t plain", "-t plain", "-t plain"]
