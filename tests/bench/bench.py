@@ -346,7 +346,8 @@ def _result(name: str, pairs: list[tuple[Run, Run]]) -> dict[str, Any]:
     ratios = [m[0] / t[0] for m, t in pairs]
     mine = statistics.median(m[0] for m, _t in pairs)
     theirs = statistics.median(t[0] for _m, t in pairs)
-    peak, raw_peak = max(m[1] for m, _t in pairs), max(t[1] for _m, t in pairs)
+    # memory as time: the median of the runs (one run may meet another process's pid)
+    peak, raw_peak = statistics.median(m[1] for m, _t in pairs), statistics.median(t[1] for _m, t in pairs)
     ratio = statistics.median(ratios)
     value = ratio if case.goal == "ratio" else mine
     row: dict[str, Any] = {
