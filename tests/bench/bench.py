@@ -70,7 +70,17 @@ def _forget(*parts: str) -> Callable[[Path], None]:
     return forget
 
 
+def _forget_keeping_typst(ws: Path) -> None:
+    """Forget build/ as `_forget("build")`, but first keep each paper's Typst work folder
+    (main.typ, meta.json, units.json) in typeset/: the raw tools of a `typeset` case compile
+    papier's own Typst source, and papier must not find it."""
+    for work in sorted((ws / "build" / ".cache").glob("*/main.typ")):
+        shutil.copytree(work.parent, ws / "typeset" / work.parent.name, dirs_exist_ok=True)
+    shutil.rmtree(ws / "build", ignore_errors=True)
+
+
 LONG = generate.LONG
+FORGETTING = ("first-build", "first-build-typeset", "build-20", "build-20-typeset", "check-20")
 CASES: dict[str, Case] = {
     "edit-19": Case(
         "50-page paper (15,000 words) in 19 chapters, one-word edit, build DOCX+PDF", "ratio", 1.10,
@@ -89,10 +99,18 @@ CASES: dict[str, Case] = {
         "the 50-page paper with nothing cached (first build: reference document, figures)",
         "ratio", 1.50, ["build", LONG, "--to", "docx,pdf"], ["build", f"papers/{LONG}"], "long",
         before=_forget("build")),
+    "first-build-typeset": Case(
+        "the same, but the raw tools' Typst compiles papier's own Typst source (as in the second row)",
+        "ratio", 1.50, ["build", LONG, "--to", "docx,pdf"], ["typeset", f"papers/{LONG}"], "long",
+        before=_forget_keeping_typst),
     "build-20": Case(
         "20 papers to DOCX+PDF, nothing cached, vs the raw calls one after another", "ratio", 0.60,
         ["build", "--to", "docx,pdf"], ["build", "papers"], "many", before=_forget("build"),
         memory=None),  # one worker per core holds one paper each: the memory goal is per paper
+    "build-20-typeset": Case(
+        "the same, but the raw tools' Typst compiles papier's own Typst source of each paper",
+        "ratio", 0.60, ["build", "--to", "docx,pdf"], ["typeset", "papers"], "many",
+        before=_forget_keeping_typst, memory=None),
     "help": Case("papier --help (raw: python -c pass)", "seconds", 0.15, ["--help"], ["nothing"],
                  "many", memory=None),
     "list": Case("papier list, 20 papers (raw: python -c pass)", "seconds", 0.15, ["list"],
@@ -267,7 +285,7 @@ def run_case(name: str, root: Path, runs: int) -> dict[str, Any]:
             theirs = raw(ws, root, *case.raw)
         else:
             theirs = raw(ws, root, *case.raw)
-            if before is not None and name in ("first-build", "build-20", "check-20"):
+            if before is not None and name in FORGETTING:
                 before(ws)  # the raw tools may have left nothing, but be sure
             mine = papier(ws, root, *papier_args)
         if i:

@@ -34,7 +34,10 @@ def main(args: list[str]) -> None:
             for paper in papers:
                 _raw_paper(pandoc, paper, out, docx=kind != "pdf", pdf=kind != "docx")
         elif kind == "typeset":
-            _typeset(pandoc, Path(rest[0]), out)
+            target = Path(rest[0])
+            many = target.name == "papers"
+            for paper in sorted(p for p in target.iterdir() if p.is_dir()) if many else [target]:
+                _typeset(pandoc, paper, out)
         elif kind == "read":
             for paper in sorted(Path(rest[0]).iterdir()):
                 for chapter in _chapters(paper):
@@ -66,7 +69,8 @@ def main(args: list[str]) -> None:
 def _typeset(pandoc: str, paper: Path, out: Path) -> None:
     """The raw tools with papier's typography: pandoc -o x.docx and pandoc -t typst on the
     chapters as above, but Typst compiles papier's own main.typ of the last build (brand
-    font, justified and hyphenated German, PDF/UA-1 and PDF/A-2b) once."""
+    font, justified and hyphenated German, PDF/UA-1 and PDF/A-2b) once: the one kept in
+    typeset/ when the case forgets build/ (bench.py), else the one in build/."""
     import importlib.util
 
     import typst
@@ -78,7 +82,9 @@ def _typeset(pandoc: str, paper: Path, out: Path) -> None:
     spec = importlib.util.find_spec("font_source_sans_pro")
     assert spec is not None and spec.submodule_search_locations
     fonts = str(Path(spec.submodule_search_locations[0]) / "files")
-    main = Path("build/.cache") / paper.name / "main.typ"
+    main = Path("typeset") / paper.name / "main.typ"
+    if not main.is_file():
+        main = Path("build/.cache") / paper.name / "main.typ"
     typst.compile(str(main), output=str(out / "x.pdf"), root=".", font_paths=[fonts],
                   pdf_standards=["a-2b", "ua-1"])
 
