@@ -18,6 +18,13 @@ def _chapters(paper: Path) -> list[str]:
     return [str(p) for p in sorted((paper / "text").glob("*.md"))]
 
 
+def _papers(target: Path) -> list[Path]:
+    """The paper folders a case names: papers/ (every paper in it) or one paper."""
+    if target.name == "papers":
+        return sorted(p for p in target.iterdir() if p.is_dir())
+    return [target]
+
+
 def main(args: list[str]) -> None:
     """The raw tools for one case, in this process (`raw.py ROUND_SLUG KIND [PATH]`)."""
     global ROUND_SLUG
@@ -28,15 +35,10 @@ def main(args: list[str]) -> None:
     out = Path(tempfile.mkdtemp(prefix="raw-"))
     try:
         if kind in ("build", "pdf", "docx"):
-            target = Path(rest[0])
-            many = target.name == "papers"
-            papers = sorted(p for p in target.iterdir() if p.is_dir()) if many else [target]
-            for paper in papers:
+            for paper in _papers(Path(rest[0])):
                 _raw_paper(pandoc, paper, out, docx=kind != "pdf", pdf=kind != "docx")
         elif kind == "typeset":
-            target = Path(rest[0])
-            many = target.name == "papers"
-            for paper in sorted(p for p in target.iterdir() if p.is_dir()) if many else [target]:
+            for paper in _papers(Path(rest[0])):
                 _typeset(pandoc, paper, out)
         elif kind == "read":
             for paper in sorted(Path(rest[0]).iterdir()):

@@ -31,6 +31,9 @@ def read_chapters(paper: Paper, anchors: bool = False, positions: bool = True) -
     return [_chapter_from_json(path, stored[path]) for path in paper.chapters]
 
 
+T = TypeVar("T")
+
+
 def prefetch(papers: list[Paper], meanwhile: Callable[[], T]) -> T:
     """Read the chapters of all *papers* that are not cached yet, without source positions,
     in as few pandoc processes as there are cores (`papier check`): each paper's own
@@ -45,7 +48,6 @@ def prefetch(papers: list[Paper], meanwhile: Callable[[], T]) -> T:
     return result
 
 
-T = TypeVar("T")
 Todo = list[tuple[str, ChapterReader]]  # cache key, reader of a chapter not read yet
 
 
